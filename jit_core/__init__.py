@@ -1,0 +1,36 @@
+"""Pure numpy engine for JIT replenishment (no Odoo imports)."""
+
+from .demand import DemandStats, daily_buckets, demand_stats
+from .leadtime import LeadTimeStats, lead_time_stats
+from .policy import (
+    PolicyResult,
+    compute_policy,
+    needs_approval,
+    order_quantity,
+    reorder_point,
+    round_up_to_multiple,
+    safety_stock,
+    z_score,
+)
+from .stock import closing_stock, stockout_mask
+
+__version__ = "18.0.1.0.0"
+
+__all__ = [
+    "DemandStats",
+    "LeadTimeStats",
+    "PolicyResult",
+    "__version__",
+    "closing_stock",
+    "compute_policy",
+    "daily_buckets",
+    "demand_stats",
+    "lead_time_stats",
+    "needs_approval",
+    "order_quantity",
+    "reorder_point",
+    "round_up_to_multiple",
+    "safety_stock",
+    "stockout_mask",
+    "z_score",
+]

@@ -1,0 +1,134 @@
+"""Daily demand buckets and demand statistics (ADU, sigma, spike filter, censoring)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ._validate import (
+    as_float_array,
+    as_int_array,
+    broadcast,
+    check_non_negative,
+    check_positive,
+    check_positive_int,
+    fail,
+    per_row,
+)
+
+
+def daily_buckets(
+    sku_index: object, day_index: object, qty: object, n_skus: int, window_days: int
+) -> np.ndarray:
+    """Scatter-add aggregate rows into a (n_skus, window_days) float64 demand matrix.
+
+    Day 0 is the oldest day of the window. `qty` may be negative (returns);
+    day totals below 0 are clipped to 0.
+    """
+    n_skus = check_positive_int("n_skus", n_skus, allow_zero=True)
+    window_days = check_positive_int("window_days", window_days)
+    sku = as_int_array("sku_index", sku_index, ndim=1, lower=0, upper=n_skus)
+    day = as_int_array("day_index", day_index, ndim=1, lower=0, upper=window_days)
+    q = as_float_array("qty", qty, ndim=1)
+    sku, day, q = (
+        a.reshape(-1) for a in broadcast(sku_index=sku, day_index=day, qty=q)
+    )
+    totals = np.bincount(
+        sku * window_days + day, weights=q, minlength=n_skus * window_days
+    )
+    totals = totals.astype(np.float64, copy=False)  # bincount of no rows gives int
+    return np.maximum(totals, 0.0, out=totals).reshape(n_skus, window_days)
+
+
+@dataclass(frozen=True, eq=False)
+class DemandStats:
+    """Per-SKU demand statistics; `clipped` is the series after the spike filter."""
+
+    adu: np.ndarray
+    sigma: np.ndarray
+    days_counted: np.ndarray
+    spikes: np.ndarray
+    spike_mask: np.ndarray
+    clipped: np.ndarray
+
+
+def _mean_std(
+    values: np.ndarray, counted: np.ndarray, days: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Row mean and population std over the counted days (0, 0 when none)."""
+    denom = np.maximum(days, 1)
+    mean = np.sum(values, axis=1, where=counted) / denom
+    dev = values - mean[:, None]
+    var = np.sum(dev * dev, axis=1, where=counted) / denom
+    return mean, np.sqrt(var)
+
+
+def _as_mask(name: str, value: object, shape: tuple) -> np.ndarray:
+    arr = np.asarray(value)
+    if arr.dtype != np.bool_:
+        if arr.dtype.kind not in "iuf":
+            raise ValueError(f"{name} must be boolean, got dtype {arr.dtype}")
+        fail(name, "must be boolean (0/1)", arr, (arr != 0) & (arr != 1))
+        arr = arr.astype(bool)
+    try:
+        return np.broadcast_to(arr, shape)
+    except ValueError as exc:
+        raise ValueError(f"{name} must have shape {shape}, got {arr.shape}") from exc
+
+
+def demand_stats(
+    buckets: object,
+    *,
+    spike_factor: object = None,
+    spike_cap: object = None,
+    stockout_mask: object = None,
+) -> DemandStats:
+    """ADU and daily sigma (ddof=0) per SKU from (n, days) buckets.
+
+    Zero days count. Days with `stockout_mask` True are excluded (censored).
+    Spike filter (one pass): a counted day above mean + spike_factor*std or above
+    spike_cap (scalar or per SKU, +inf = no cap) is clipped to the lowest applicable
+    threshold, then ADU/sigma are recomputed on the clipped series.
+    """
+    b = as_float_array("buckets", buckets)
+    if b.ndim != 2:
+        raise ValueError(
+            f"buckets must be a 2-D (n_skus, window_days) array, got shape {b.shape}"
+        )
+    n, window = b.shape
+    if window == 0:
+        raise ValueError("window_days must be > 0, got 0")
+    check_non_negative("buckets", b)
+
+    if stockout_mask is None:
+        counted = np.ones(b.shape, dtype=bool)
+    else:
+        counted = ~_as_mask("stockout_mask", stockout_mask, b.shape)
+    days = counted.sum(axis=1)
+    mean, std = _mean_std(b, counted, days)
+
+    threshold = np.full(n, np.inf)
+    if spike_factor is not None:
+        k = check_positive(
+            "spike_factor", as_float_array("spike_factor", spike_factor, ndim=1)
+        )
+        k = per_row("spike_factor", k, n)
+        threshold = np.minimum(threshold, mean + k * std)
+    if spike_cap is not None:
+        cap = as_float_array("spike_cap", spike_cap, ndim=1, allow_inf=True)
+        cap = check_non_negative("spike_cap", cap)
+        cap = per_row("spike_cap", cap, n)
+        threshold = np.minimum(threshold, cap)
+
+    spike_mask = counted & (b > threshold[:, None])
+    clipped = np.where(spike_mask, threshold[:, None], b)
+    adu, sigma = _mean_std(clipped, counted, days)
+    return DemandStats(
+        adu=adu,
+        sigma=sigma,
+        days_counted=days.astype(np.int64),
+        spikes=spike_mask.sum(axis=1).astype(np.int64),
+        spike_mask=spike_mask,
+        clipped=clipped,
+    )

@@ -1,0 +1,24 @@
+# Copyright 2026 JIT Replenishment Suite
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+{
+    "name": "JIT Replenishment",
+    "summary": "Consumption-driven reordering rules, supplier SLA and carrying-cost "
+    "reports for just-in-time purchasing",
+    "version": "18.0.1.0.0",
+    "category": "Inventory/Purchase",
+    "website": "https://github.com/jit-replenishment/jit-replenishment",
+    "author": "JIT Replenishment Suite",
+    "maintainers": ["jit-replenishment"],
+    "license": "LGPL-3",
+    "development_status": "Alpha",
+    "application": False,
+    "installable": True,
+    "depends": ["stock", "purchase_stock", "mail"],
+    "external_dependencies": {"python": ["jit_core", "numpy"]},
+    "data": [
+        "security/jit_replenishment_security.xml",
+        "security/ir.model.access.csv",
+        "views/menus.xml",
+    ],
+    "demo": [],
+}
