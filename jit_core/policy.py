@@ -70,7 +70,12 @@ def round_up_to_multiple(qty: np.ndarray, multiple: np.ndarray) -> np.ndarray:
     nearest = np.round(ratio)
     close = np.abs(ratio - nearest) <= MULTIPLE_REL_TOL * nearest
     steps = np.where(close, nearest, np.ceil(ratio))
-    return np.where(active, steps * multiple, qty)
+    rounded = steps * multiple
+    # A ratio that underflows (a subnormal qty) must still not round below qty.
+    rounded = np.where(
+        rounded < qty * (1 - MULTIPLE_REL_TOL), rounded + multiple, rounded
+    )
+    return np.where(active, rounded, qty)
 
 
 def order_quantity(

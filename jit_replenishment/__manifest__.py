@@ -18,7 +18,15 @@
     "data": [
         "security/jit_replenishment_security.xml",
         "security/ir.model.access.csv",
+        "data/jit_profile_data.xml",
+        "views/jit_profile_views.xml",
+        "views/jit_run_views.xml",
+        "views/stock_warehouse_orderpoint_views.xml",
+        "views/product_views.xml",
+        "views/res_config_settings_views.xml",
+        "report/jit_consumption_report_views.xml",
         "views/menus.xml",
+        "data/ir_cron_data.xml",
     ],
-    "demo": [],
+    "demo": ["demo/jit_demo.xml"],
 }

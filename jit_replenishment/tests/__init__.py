@@ -1,1 +1,3 @@
 from . import test_install
+from . import test_jit_compute
+from . import test_jit_scheduler

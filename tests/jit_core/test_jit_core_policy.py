@@ -230,3 +230,9 @@ def test_needs_approval_bad_threshold():
         needs_approval(1.0, 2.0, -0.1)
     with pytest.raises(ValueError, match=r"threshold must not be NaN, got nan"):
         needs_approval(1.0, 2.0, np.nan)
+
+
+def test_order_quantity_subnormal_moq_rounds_up_to_one_multiple():
+    # Found by hypothesis: 5e-324 / 2 underflows to 0, and ceil(0) * 2 = 0 < MOQ.
+    # The quantity must still be one full multiple: 2.
+    assert order_quantity(0.0, 0.0, 5e-324, 2.0)[()] == 2.0

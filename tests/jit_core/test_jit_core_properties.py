@@ -1,5 +1,6 @@
 """Hypothesis property tests for jit_core (vectorised: one draw = many SKUs)."""
 
+import os
 from collections import defaultdict
 
 import numpy as np
@@ -16,7 +17,14 @@ from jit_core import (
     z_score,
 )
 
-SETTINGS = settings(deadline=None, max_examples=100, database=None)
+# Random exploration locally; a fixed example sequence on CI (CI=true), so a
+# submission cannot fail on an example its author never saw.
+SETTINGS = settings(
+    deadline=None,
+    max_examples=100,
+    database=None,
+    derandomize=bool(os.environ.get("CI")),
+)
 N = 16
 
 nonneg = st.floats(0, 1e4, allow_nan=False, allow_infinity=False)

@@ -1,0 +1,141 @@
+# Copyright 2026 JIT Replenishment Suite
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from datetime import timedelta
+
+from odoo import api, fields, models
+
+
+class JitRun(models.Model):
+    """One recompute of JIT reordering rules (nightly, manual or pull)."""
+
+    _name = "jit.run"
+    _description = "JIT Run"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _order = "started_at desc, id desc"
+    _check_company_auto = True
+
+    name = fields.Char(compute="_compute_name")
+    company_id = fields.Many2one(
+        "res.company", required=True, index=True, default=lambda self: self.env.company
+    )
+    origin = fields.Selection(
+        [("cron", "Scheduler"), ("manual", "Manual"), ("install", "Install")],
+        required=True,
+        default="manual",
+    )
+    user_id = fields.Many2one("res.users", default=lambda self: self.env.user)
+    started_at = fields.Datetime(required=True, default=fields.Datetime.now)
+    finished_at = fields.Datetime()
+    state = fields.Selection(
+        [("running", "Running"), ("done", "Done"), ("failed", "Failed")],
+        default="running",
+        required=True,
+    )
+    line_ids = fields.One2many("jit.run.line", "run_id", string="Rules")
+    rule_count = fields.Integer(string="Rules Computed", readonly=True)
+    applied_count = fields.Integer(string="Applied", readonly=True)
+    waiting_count = fields.Integer(string="Waiting Approval", readonly=True)
+    no_history_count = fields.Integer(string="No History", readonly=True)
+    failed_count = fields.Integer(string="Failed", readonly=True)
+    duration = fields.Float(string="Duration (s)", readonly=True, digits=(16, 2))
+
+    @api.depends("started_at", "origin")
+    def _compute_name(self):
+        origins = dict(self._fields["origin"]._description_selection(self.env))
+        for run in self:
+            run.name = f"{origins.get(run.origin, '')} {run.started_at or ''}".strip()
+
+    def _todo_domain(self):
+        """JIT rules of this run's company that the run has not reached yet."""
+        self.ensure_one()
+        return [
+            ("jit_enabled", "=", True),
+            ("company_id", "=", self.company_id.id),
+            ("jit_last_run_id", "!=", self.id),
+        ]
+
+    def _close(self):
+        """Count the lines by state and mark the runs done."""
+        counts = {
+            (run.id, state): count
+            for run, state, count in self.env["jit.run.line"]._read_group(
+                [("run_id", "in", self.ids)], ["run_id", "state"], ["__count"]
+            )
+        }
+        now = fields.Datetime.now()
+        for run in self:
+            by_state = {
+                state: counts.get((run.id, state), 0)
+                for state in ("applied", "waiting", "no_history", "failed")
+            }
+            run.write(
+                {
+                    "state": "done",
+                    "finished_at": now,
+                    "duration": (now - run.started_at).total_seconds(),
+                    "rule_count": sum(by_state.values()),
+                    "applied_count": by_state["applied"],
+                    "waiting_count": by_state["waiting"],
+                    "no_history_count": by_state["no_history"],
+                    "failed_count": by_state["failed"],
+                }
+            )
+
+    def _close_approval_activities(self, feedback):
+        """Mark done the approval activities of runs with nothing left waiting."""
+        waiting = self.env["stock.warehouse.orderpoint"]._read_group(
+            [("jit_approval_run_id", "in", self.ids), ("jit_state", "=", "waiting")],
+            ["jit_approval_run_id"],
+        )
+        still_waiting = {run for (run,) in waiting}
+        finished = self - self.browse([r.id for r in still_waiting])
+        finished.sudo().activity_ids.action_feedback(feedback=feedback)
+
+    @api.model
+    def _cron_gc_runs(self):
+        """Delete runs older than each company's retention."""
+        companies = self.env["res.company"].search([])
+        for company in companies:
+            limit = fields.Datetime.now() - timedelta(
+                days=max(company.jit_run_retention_days, 1)
+            )
+            self.search(
+                [("company_id", "=", company.id), ("started_at", "<", limit)]
+            ).unlink()
+
+
+class JitRunLine(models.Model):
+    """What one run did to one rule, with the inputs of the formula."""
+
+    _name = "jit.run.line"
+    _description = "JIT Run Line"
+    _order = "run_id desc, id"
+
+    run_id = fields.Many2one("jit.run", required=True, ondelete="cascade", index=True)
+    company_id = fields.Many2one(related="run_id.company_id", store=True, index=True)
+    orderpoint_id = fields.Many2one(
+        "stock.warehouse.orderpoint", string="Rule", ondelete="cascade", index=True
+    )
+    product_id = fields.Many2one("product.product", readonly=True)
+    profile_id = fields.Many2one("jit.profile", readonly=True)
+    state = fields.Selection(
+        [
+            ("applied", "Applied"),
+            ("waiting", "Waiting Approval"),
+            ("no_history", "No History"),
+            ("failed", "Failed"),
+        ],
+        readonly=True,
+    )
+    old_min_qty = fields.Float(readonly=True, digits="Product Unit of Measure")
+    old_max_qty = fields.Float(readonly=True, digits="Product Unit of Measure")
+    new_min_qty = fields.Float(readonly=True, digits="Product Unit of Measure")
+    new_max_qty = fields.Float(readonly=True, digits="Product Unit of Measure")
+    adu = fields.Float(string="ADU", readonly=True, digits=(16, 4))
+    sigma_demand = fields.Float(string="σ Daily Demand", readonly=True, digits=(16, 4))
+    lead_time = fields.Float(string="Lead Time (days)", readonly=True, digits=(16, 2))
+    sigma_lead_time = fields.Float(string="σ Lead Time", readonly=True, digits=(16, 2))
+    z = fields.Float(string="z", readonly=True, digits=(16, 4))
+    safety_stock = fields.Float(readonly=True, digits="Product Unit of Measure")
+    spike_days = fields.Integer(readonly=True)
+    message = fields.Char(readonly=True)

@@ -1,0 +1,114 @@
+# Copyright 2026 JIT Replenishment Suite
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import fields, models
+from odoo.exceptions import UserError
+
+
+class ProductTemplate(models.Model):
+    _inherit = "product.template"
+
+    jit_profile_id = fields.Many2one(
+        "jit.profile",
+        string="JIT Profile",
+        company_dependent=True,
+        help="JIT profile of this product's reordering rules, unless a rule has "
+        "its own. Empty: the category's, else the company default.",
+    )
+    jit_orderpoint_count = fields.Integer(
+        string="JIT Rules", compute="_compute_jit_orderpoint_count"
+    )
+
+    def _compute_jit_orderpoint_count(self):
+        counts = dict(
+            self.env["stock.warehouse.orderpoint"]._read_group(
+                [("product_tmpl_id", "in", self.ids), ("jit_enabled", "=", True)],
+                ["product_tmpl_id"],
+                ["__count"],
+            )
+        )
+        for template in self:
+            template.jit_orderpoint_count = counts.get(template, 0)
+
+    def action_jit_enable(self):
+        return self.product_variant_ids.action_jit_enable()
+
+    def action_jit_disable(self):
+        return self.product_variant_ids.action_jit_disable()
+
+    def action_view_jit_orderpoints(self):
+        return self.product_variant_ids.action_view_jit_orderpoints()
+
+    def action_view_jit_consumption(self):
+        return self.product_variant_ids.action_view_jit_consumption()
+
+
+class ProductProduct(models.Model):
+    _inherit = "product.product"
+
+    def action_jit_enable(self):
+        """Pilot: turn JIT on for these products in every warehouse of the
+        current company, creating the reordering rule where none exists.
+
+        Products left out keep their manual minimum and maximum untouched.
+        """
+        storable = self.filtered("is_storable")
+        if not storable:
+            raise UserError(
+                self.env._(
+                    "JIT needs storable products; none of %(products)s is.",
+                    products=", ".join(self.mapped("display_name")[:5]),
+                )
+            )
+        Orderpoint = self.env["stock.warehouse.orderpoint"]
+        warehouses = self.env["stock.warehouse"].search(
+            [("company_id", "=", self.env.company.id)]
+        )
+        existing = Orderpoint.with_context(active_test=False).search(
+            [
+                ("product_id", "in", storable.ids),
+                ("warehouse_id", "in", warehouses.ids),
+            ]
+        )
+        have = {(op.product_id.id, op.warehouse_id.id) for op in existing}
+        vals_list = [
+            {
+                "product_id": product.id,
+                "warehouse_id": warehouse.id,
+                "location_id": warehouse.lot_stock_id.id,
+                "company_id": warehouse.company_id.id,
+                "trigger": "auto",
+                "jit_enabled": True,
+            }
+            for product in storable
+            for warehouse in warehouses
+            if (product.id, warehouse.id) not in have
+        ]
+        existing.filtered(lambda op: not op.jit_enabled or not op.active).write(
+            {"jit_enabled": True, "active": True, "trigger": "auto"}
+        )
+        created = Orderpoint.create(vals_list)
+        orderpoints = existing | created
+        orderpoints.action_jit_recompute()
+        return self.action_view_jit_orderpoints()
+
+    def action_jit_disable(self):
+        orderpoints = self.env["stock.warehouse.orderpoint"].search(
+            [("product_id", "in", self.ids), ("jit_enabled", "=", True)]
+        )
+        orderpoints.write({"jit_enabled": False})
+        return True
+
+    def action_view_jit_orderpoints(self):
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "stock.action_orderpoint_replenish"
+        )
+        action["domain"] = [("product_id", "in", self.ids)]
+        action["context"] = {"search_default_filter_jit": 1}
+        return action
+
+    def action_view_jit_consumption(self):
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "jit_replenishment.action_jit_consumption_report"
+        )
+        action["domain"] = [("product_id", "in", self.ids)]
+        return action

@@ -1,0 +1,32 @@
+# Copyright 2026 JIT Replenishment Suite
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import fields, models
+
+
+class ResCompany(models.Model):
+    _inherit = "res.company"
+
+    jit_profile_id = fields.Many2one(
+        "jit.profile",
+        string="Default JIT Profile",
+        check_company=True,
+        help="Used for JIT reordering rules whose rule, product and category "
+        "have no profile.",
+    )
+    jit_run_retention_days = fields.Integer(
+        string="Keep JIT Runs (days)",
+        default=90,
+        help="JIT runs older than this are deleted by the daily clean-up.",
+    )
+
+    def _jit_default_profile(self):
+        """The company's default JIT profile, created on first need."""
+        self.ensure_one()
+        if not self.jit_profile_id:
+            profile = (
+                self.env["jit.profile"]
+                .sudo()
+                .create({"name": self.env._("Standard"), "company_id": self.id})
+            )
+            self.sudo().jit_profile_id = profile
+        return self.jit_profile_id

@@ -1,0 +1,47 @@
+# Copyright 2026 JIT Replenishment Suite
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import models
+
+from .stock_warehouse_orderpoint import CONSUMING_USAGES
+
+
+class StockMove(models.Model):
+    _inherit = "stock.move"
+
+    def _action_done(self, cancel_backorder=False):
+        moves = super()._action_done(cancel_backorder=cancel_backorder)
+        moves._jit_pull_trigger()
+        return moves
+
+    def _jit_pull_trigger(self):
+        """Pull: a validated consumption that brings a JIT rule's forecast
+        below its minimum procures that rule now, through Odoo's normal
+        procurement (the RFQ lands where the scheduler would put it)."""
+        consumed = self.filtered(
+            lambda m: (
+                m.state == "done"
+                and m.location_id.usage == "internal"
+                and m.location_dest_id.usage in CONSUMING_USAGES
+            )
+        )
+        if not consumed:
+            return
+        orderpoints = self.env["stock.warehouse.orderpoint"].search(
+            [
+                ("jit_enabled", "=", True),
+                ("trigger", "=", "auto"),
+                ("product_id", "in", consumed.product_id.ids),
+                ("company_id", "in", consumed.company_id.ids),
+            ]
+        )
+        if not orderpoints:
+            return
+        sources = {(m.product_id.id, m.location_id.parent_path) for m in consumed}
+        hit = orderpoints.filtered(
+            lambda op: any(
+                product == op.product_id.id
+                and path.startswith(op.location_id.parent_path)
+                for product, path in sources
+            )
+        )
+        hit._jit_procure_if_below_min()

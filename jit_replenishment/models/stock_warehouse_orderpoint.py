@@ -1,0 +1,917 @@
+# Copyright 2026 JIT Replenishment Suite
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import logging
+import random
+from datetime import datetime, timedelta
+from datetime import time as dtime
+
+import numpy as np
+
+from odoo import api, fields, models
+from odoo.exceptions import AccessError, UserError
+from odoo.tools import SQL
+
+import jit_core
+
+_logger = logging.getLogger(__name__)
+
+# Usages of the destination locations that consume stock: deliveries,
+# manufacturing and scrap / inventory losses (scrap is an "inventory" location).
+CONSUMING_USAGES = ("customer", "production", "inventory")
+
+JIT_STATES = [
+    ("applied", "Applied"),
+    ("waiting", "Waiting Approval"),
+    ("rejected", "Rejected"),
+    ("no_history", "No History"),
+    ("failed", "Failed"),
+]
+
+# Columns written back in bulk by _jit_write_results, with their SQL types.
+RESULT_COLUMNS = {
+    "jit_profile_used_id": "int4",
+    "jit_adu": "float8",
+    "jit_sigma": "float8",
+    "jit_lead_time": "float8",
+    "jit_lead_time_sigma": "float8",
+    "jit_lead_time_source": "varchar",
+    "jit_safety_stock": "float8",
+    "jit_min_qty": "float8",
+    "jit_max_qty": "float8",
+    "jit_spike_days": "int4",
+    "jit_state": "varchar",
+    "jit_message": "varchar",
+    "product_min_qty": "float8",
+    "product_max_qty": "float8",
+}
+
+
+class StockWarehouseOrderpoint(models.Model):
+    _inherit = "stock.warehouse.orderpoint"
+
+    # Rules per batch: one SQL aggregate, one jit_core call, one bulk write.
+    _jit_batch_size = 1000
+
+    jit_enabled = fields.Boolean(
+        string="JIT",
+        index=True,
+        copy=False,
+        help="Minimum and maximum are computed from consumption by the JIT "
+        "scheduler instead of being typed by hand.",
+    )
+    jit_profile_id = fields.Many2one(
+        "jit.profile",
+        string="JIT Profile",
+        check_company=True,
+        help="Profile for this rule only. Empty: the product's, else its "
+        "category's, else the company default.",
+    )
+    jit_profile_used_id = fields.Many2one(
+        "jit.profile",
+        string="Profile Used",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+    )
+    jit_adu = fields.Float(
+        string="ADU",
+        readonly=True,
+        copy=False,
+        digits=(16, 4),
+        help="Average daily usage over the profile's window (zero days counted).",
+    )
+    jit_sigma = fields.Float(
+        string="σ Daily Demand", readonly=True, copy=False, digits=(16, 4)
+    )
+    jit_lead_time = fields.Float(
+        string="Lead Time (days)", readonly=True, copy=False, digits=(16, 2)
+    )
+    jit_lead_time_sigma = fields.Float(
+        string="σ Lead Time", readonly=True, copy=False, digits=(16, 2)
+    )
+    jit_lead_time_source = fields.Selection(
+        [
+            ("vendor", "Vendor delay + company lead days"),
+            ("company", "Company lead days only"),
+            ("measured", "Measured receipts"),
+        ],
+        string="Lead Time Source",
+        readonly=True,
+        copy=False,
+    )
+    jit_safety_stock = fields.Float(
+        string="Safety Stock",
+        readonly=True,
+        copy=False,
+        digits="Product Unit of Measure",
+    )
+    jit_min_qty = fields.Float(
+        string="Computed Min",
+        readonly=True,
+        copy=False,
+        digits="Product Unit of Measure",
+    )
+    jit_max_qty = fields.Float(
+        string="Computed Max",
+        readonly=True,
+        copy=False,
+        digits="Product Unit of Measure",
+    )
+    jit_spike_days = fields.Integer(string="Spike Days", readonly=True, copy=False)
+    jit_last_computed = fields.Datetime(
+        string="Last Computed", readonly=True, copy=False
+    )
+    jit_last_run_id = fields.Many2one(
+        "jit.run",
+        string="Last Run",
+        readonly=True,
+        copy=False,
+        ondelete="set null",
+        index="btree_not_null",
+    )
+    jit_state = fields.Selection(
+        JIT_STATES, string="JIT State", readonly=True, copy=False
+    )
+    jit_message = fields.Char(string="JIT Message", readonly=True, copy=False)
+    jit_approval_run_id = fields.Many2one(
+        "jit.run",
+        string="Approval Requested By",
+        readonly=True,
+        copy=False,
+        ondelete="set null",
+        index="btree_not_null",
+        help="The run whose change of this rule waits for approval.",
+    )
+
+    def init(self):
+        res = super().init()
+        # The consumption aggregate reads done moves of a product over a window.
+        self.env.cr.execute(
+            """
+            CREATE INDEX IF NOT EXISTS stock_move_jit_done_product_date_idx
+                ON stock_move (product_id, date) WHERE state = 'done'
+            """
+        )
+        return res
+
+    # ------------------------------------------------------------------
+    # actions
+    # ------------------------------------------------------------------
+    def action_jit_recompute(self):
+        """Recompute the selected JIT rules now."""
+        rules = self.filtered("jit_enabled")
+        if not rules:
+            raise UserError(self.env._("None of the selected rules has JIT enabled."))
+        runs = rules._jit_recompute(origin="manual")
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": "success",
+                "title": self.env._("JIT recomputed"),
+                "message": self.env._(
+                    "%(rules)s rule(s): %(applied)s applied, %(waiting)s waiting "
+                    "for approval, %(no_history)s without history, %(failed)s failed.",
+                    rules=sum(runs.mapped("rule_count")),
+                    applied=sum(runs.mapped("applied_count")),
+                    waiting=sum(runs.mapped("waiting_count")),
+                    no_history=sum(runs.mapped("no_history_count")),
+                    failed=sum(runs.mapped("failed_count")),
+                ),
+                "next": {"type": "ir.actions.act_window_close"},
+            },
+        }
+
+    def _jit_check_manager(self):
+        if not self.env.user.has_group("jit_replenishment.group_jit_manager"):
+            raise AccessError(
+                self.env._("Only a JIT Manager can approve or reject JIT changes.")
+            )
+
+    def action_jit_approve(self):
+        self._jit_check_manager()
+        waiting = self.filtered(lambda op: op.jit_state == "waiting")
+        for op in waiting:
+            op.write(
+                {
+                    "product_min_qty": op.jit_min_qty,
+                    "product_max_qty": op.jit_max_qty,
+                    "jit_state": "applied",
+                    "jit_message": self.env._(
+                        "Approved by %(user)s", user=self.env.user.name
+                    ),
+                }
+            )
+        waiting.jit_approval_run_id._close_approval_activities(self.env._("Approved"))
+        return True
+
+    def action_jit_reject(self):
+        self._jit_check_manager()
+        waiting = self.filtered(lambda op: op.jit_state == "waiting")
+        waiting.write(
+            {
+                "jit_state": "rejected",
+                "jit_message": self.env._(
+                    "Rejected by %(user)s; the manual minimum and maximum stay.",
+                    user=self.env.user.name,
+                ),
+            }
+        )
+        waiting.jit_approval_run_id._close_approval_activities(self.env._("Rejected"))
+        return True
+
+    def action_view_jit_runs(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "jit_replenishment.action_jit_run_line"
+        )
+        action["domain"] = [("orderpoint_id", "=", self.id)]
+        return action
+
+    def action_view_jit_consumption(self):
+        self.ensure_one()
+        return self.product_id.action_view_jit_consumption()
+
+    # ------------------------------------------------------------------
+    # scheduler
+    # ------------------------------------------------------------------
+    @api.model
+    def _cron_jit_recompute(self, batch_size=None):
+        """Nightly recompute, one batch per call, resumable.
+
+        The cron's open run is resumed: rules it has not reached yet are
+        computed, one batch per call. ir.cron calls again while the progress
+        API reports work remaining, committing in between, so a crash loses at
+        most one batch and a re-run finishes the same run.
+        """
+        batch_size = batch_size or self._jit_batch_size
+        Run = self.env["jit.run"].sudo()
+        runs = Run.search([("origin", "=", "cron"), ("state", "=", "running")])
+        if not runs:
+            companies = self._read_group(
+                [("jit_enabled", "=", True)], ["company_id"], []
+            )
+            runs = Run.create(
+                [{"origin": "cron", "company_id": c.id} for (c,) in companies]
+            )
+        done = 0
+        for run in runs:
+            todo = self.search(run._todo_domain(), limit=batch_size - done, order="id")
+            if todo:
+                todo._jit_compute_guarded(run)
+                done += len(todo)
+            if not self.search_count(run._todo_domain(), limit=1):
+                run._close()
+            if done >= batch_size:
+                break
+        remaining = sum(
+            self.search_count(run._todo_domain())
+            for run in runs
+            if run.state == "running"
+        )
+        self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
+        return remaining
+
+    def _jit_recompute(self, origin="manual"):
+        """Recompute these rules now, in batches; returns the runs (one per company).
+
+        Runs and their lines are system records: created with sudo, whoever
+        asks for the recompute (a JIT user may recompute, not edit runs)."""
+        Run = self.env["jit.run"].sudo()
+        runs = Run
+        for company in self.company_id:
+            rules = self.filtered(lambda op, c=company: op.company_id == c)
+            run = Run.create({"origin": origin, "company_id": company.id})
+            for start in range(0, len(rules), self._jit_batch_size):
+                rules[start : start + self._jit_batch_size]._jit_compute_guarded(run)
+            run._close()
+            runs |= run
+        return runs
+
+    def _jit_compute_guarded(self, run):
+        """Compute a batch inside a savepoint; on failure, split it in halves
+        until the failing rules are isolated, log the error on each of them and
+        keep the results of all others."""
+        try:
+            with self.env.cr.savepoint():
+                self._jit_compute(run)
+        except Exception as exc:  # noqa: BLE001 - logged on the rule, run goes on
+            self.env.invalidate_all()
+            if len(self) == 1:
+                _logger.warning("JIT rule %s failed: %s", self.id, exc)
+                self._jit_mark_failed(run, exc)
+                return
+            half = len(self) // 2
+            self[:half]._jit_compute_guarded(run)
+            self[half:]._jit_compute_guarded(run)
+
+    def _jit_mark_failed(self, run, exc):
+        message = f"{type(exc).__name__}: {exc}"[:500]
+        now = fields.Datetime.now()
+        self.write(
+            {
+                "jit_state": "failed",
+                "jit_message": message,
+                "jit_last_computed": now,
+                "jit_last_run_id": run.id,
+            }
+        )
+        self.env["jit.run.line"].sudo().create(
+            [
+                {
+                    "run_id": run.id,
+                    "orderpoint_id": op.id,
+                    "product_id": op.product_id.id,
+                    "state": "failed",
+                    "old_min_qty": op.product_min_qty,
+                    "old_max_qty": op.product_max_qty,
+                    "new_min_qty": op.product_min_qty,
+                    "new_max_qty": op.product_max_qty,
+                    "message": message,
+                }
+                for op in self
+            ]
+        )
+
+    # ------------------------------------------------------------------
+    # computation: SQL in, jit_core arithmetic, bulk write out
+    # ------------------------------------------------------------------
+    def _jit_compute(self, run):
+        """Compute min/max of these JIT rules (all of run's company)."""
+        if not self:
+            return
+        self.flush_model()
+        now = fields.Datetime.now()
+        rules = self._jit_read_rules()
+        profiles = self._jit_resolve_profiles(rules)
+        n = len(rules["id"])
+        window = int(max(p.window_days for p in profiles.values()))
+        end_day = now.date()
+        start_day = end_day - timedelta(days=window - 1)
+        buckets = self._jit_consumption_buckets(rules, start_day, end_day)
+        stockout = None
+        if any(p.exclude_stockout_days for p in profiles.values()):
+            stockout = self._jit_stockout_mask(rules, start_day, end_day, now)
+        lead = self._jit_lead_times(rules, end_day)
+
+        out = {
+            "adu": np.zeros(n),
+            "sigma": np.zeros(n),
+            "spikes": np.zeros(n, dtype=np.int64),
+            "ss": np.zeros(n),
+            "min": np.zeros(n),
+            "max": np.zeros(n),
+            "z": np.zeros(n),
+            "has_history": np.zeros(n, dtype=bool),
+            "threshold": np.zeros(n),
+        }
+        profile_of = rules["profile_id"]
+        for profile_id, profile in profiles.items():
+            idx = np.flatnonzero(profile_of == profile_id)
+            if not idx.size:
+                continue
+            days = profile.window_days
+            sub = buckets[idx, -days:]
+            stats = jit_core.demand_stats(
+                sub,
+                spike_factor=profile.spike_factor or None,
+                spike_cap=profile.spike_cap or None,
+                stockout_mask=None
+                if stockout is None or not profile.exclude_stockout_days
+                else stockout[idx, -days:],
+            )
+            policy = jit_core.compute_policy(
+                stats.adu,
+                stats.sigma,
+                lead["lead_time"][idx],
+                lead["sigma"][idx],
+                profile.service_level,
+                profile.review_period_days,
+                moq=lead["moq"][idx],
+                multiple=rules["qty_multiple"][idx],
+                min_clamp=profile.min_clamp or None,
+                max_clamp=profile.max_clamp or None,
+            )
+            out["adu"][idx] = stats.adu
+            out["sigma"][idx] = stats.sigma
+            out["spikes"][idx] = stats.spikes
+            out["ss"][idx] = policy.safety_stock
+            out["min"][idx] = policy.min_qty
+            out["max"][idx] = policy.max_qty
+            out["z"][idx] = policy.z
+            out["has_history"][idx] = sub.sum(axis=1) > 0
+            out["threshold"][idx] = profile.approval_threshold
+
+        rounding = rules["uom_rounding"]
+        new_min = jit_core.round_up_to_multiple(out["min"], rounding)
+        new_max = np.maximum(
+            jit_core.round_up_to_multiple(out["max"], rounding), new_min
+        )
+        old_min, old_max = rules["min"], rules["max"]
+        waiting = jit_core.needs_approval(
+            old_min, new_min, out["threshold"]
+        ) | jit_core.needs_approval(old_max, new_max, out["threshold"])
+        no_history = ~out["has_history"]
+        waiting &= ~no_history
+        apply = ~waiting & ~no_history
+        state = np.where(
+            no_history, "no_history", np.where(waiting, "waiting", "applied")
+        )
+        results = {
+            "jit_profile_used_id": rules["profile_id"],
+            "jit_adu": out["adu"],
+            "jit_sigma": out["sigma"],
+            "jit_lead_time": lead["lead_time"],
+            "jit_lead_time_sigma": lead["sigma"],
+            "jit_lead_time_source": lead["source"],
+            "jit_safety_stock": out["ss"],
+            "jit_min_qty": new_min,
+            "jit_max_qty": new_max,
+            "jit_spike_days": out["spikes"],
+            "jit_state": state,
+            "jit_message": np.full(n, None, dtype=object),
+            "product_min_qty": np.where(apply, new_min, old_min),
+            "product_max_qty": np.where(apply, new_max, old_max),
+        }
+        self._jit_write_results(rules["id"], results, run, now)
+        self._jit_write_run_lines(run, rules, results, out, lead, old_min, old_max)
+        newly_waiting = waiting & (rules["state"] != "waiting")
+        if newly_waiting.any():
+            self.browse(rules["id"][newly_waiting].tolist())._jit_request_approval(run)
+
+    def _jit_read_rules(self):
+        """One query: what the computation needs of each rule, as arrays."""
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT op.id, op.product_id, op.company_id, loc.parent_path,
+                       op.product_min_qty, op.product_max_qty,
+                       COALESCE(op.qty_multiple, 0), COALESCE(op.jit_state, ''),
+                       op.jit_profile_id,
+                       (pt.jit_profile_id ->> op.company_id::text)::int,
+                       categ.parent_path, uom.rounding
+                  FROM stock_warehouse_orderpoint op
+                  JOIN stock_location loc ON loc.id = op.location_id
+                  JOIN product_product pp ON pp.id = op.product_id
+                  JOIN product_template pt ON pt.id = pp.product_tmpl_id
+                  JOIN product_category categ ON categ.id = pt.categ_id
+                  JOIN uom_uom uom ON uom.id = pt.uom_id
+                 WHERE op.id = ANY(%s)
+                 ORDER BY op.id
+                """,
+                list(self.ids),
+            )
+        )
+        rows = self.env.cr.fetchall()
+        cols = list(zip(*rows, strict=True))
+        return {
+            "id": np.array(cols[0], dtype=np.int64),
+            "product_id": np.array(cols[1], dtype=np.int64),
+            "company_id": np.array(cols[2], dtype=np.int64),
+            "path": list(cols[3]),
+            "min": np.array(cols[4], dtype=float),
+            "max": np.array(cols[5], dtype=float),
+            "qty_multiple": np.array(cols[6], dtype=float),
+            "state": np.array(cols[7], dtype=object),
+            "rule_profile": list(cols[8]),
+            "product_profile": list(cols[9]),
+            "categ_path": list(cols[10]),
+            "uom_rounding": np.array(cols[11], dtype=float),
+        }
+
+    def _jit_resolve_profiles(self, rules):
+        """Most specific profile wins: rule, product, category (nearest
+        ancestor), company default. Sets rules['profile_id']; returns the
+        profiles by id. Rules with no profile at all fail explicitly."""
+        companies = self.env["res.company"].browse(set(rules["company_id"].tolist()))
+        company_default = {c.id: c._jit_default_profile().id for c in companies}
+        categ_ids = {
+            int(c) for path in rules["categ_path"] for c in path.strip("/").split("/")
+        }
+        categ_profile = {}
+        for company in companies:
+            categs = (
+                self.env["product.category"].with_company(company).browse(categ_ids)
+            )
+            for categ in categs:
+                categ_profile[company.id, categ.id] = categ.jit_profile_id.id
+        memo = {}
+        resolved = []
+        for rule_p, product_p, path, company in zip(
+            rules["rule_profile"],
+            rules["product_profile"],
+            rules["categ_path"],
+            rules["company_id"].tolist(),
+            strict=True,
+        ):
+            profile = rule_p or product_p
+            if not profile:
+                key = (company, path)
+                if key not in memo:
+                    memo[key] = next(
+                        (
+                            categ_profile[company, int(c)]
+                            for c in reversed(path.strip("/").split("/"))
+                            if categ_profile.get((company, int(c)))
+                        ),
+                        company_default.get(company) or 0,
+                    )
+                profile = memo[key]
+            resolved.append(profile or 0)
+        rules["profile_id"] = np.array(resolved, dtype=np.int64)
+        if not rules["profile_id"].all():
+            missing = rules["id"][rules["profile_id"] == 0][:5].tolist()
+            raise UserError(
+                self.env._(
+                    "No JIT profile applies to rules %(ids)s: set one on the rule, "
+                    "the product, its category or the company (JIT settings).",
+                    ids=missing,
+                )
+            )
+        profiles = (
+            self.env["jit.profile"]
+            .browse(set(resolved))
+            .with_context(active_test=False)
+        )
+        return {p.id: p for p in profiles}
+
+    def _jit_rules_cte(self, rules):
+        return SQL(
+            "SELECT * FROM unnest(%s::int[], %s::int[], %s::varchar[]) "
+            "AS r(idx, product_id, pattern)",
+            list(range(len(rules["id"]))),
+            rules["product_id"].tolist(),
+            [f"{path}%" for path in rules["path"]],
+        )
+
+    def _jit_consumption_buckets(self, rules, start_day, end_day):
+        """One aggregate for the batch: daily consumption per rule, in the
+        product's unit. Consumption = done moves leaving the rule's location
+        tree for a customer, production or inventory-loss/scrap location,
+        minus returns from customers into the tree."""
+        n_days = (end_day - start_day).days + 1
+        start_dt = datetime.combine(start_day, dtime.min)
+        end_dt = datetime.combine(end_day + timedelta(days=1), dtime.min)
+        self.env.cr.execute(
+            SQL(
+                """
+                WITH r AS (%(rules)s)
+                SELECT r.idx,
+                       sm.date::date - %(start)s::date AS day,
+                       SUM(CASE WHEN src.parent_path LIKE r.pattern
+                                THEN 1 ELSE -1 END
+                           * sm.quantity / mu.factor * pu.factor)
+                  FROM r
+                  JOIN stock_move sm
+                    ON sm.product_id = r.product_id
+                   AND sm.state = 'done'
+                   AND sm.date >= %(start_dt)s AND sm.date < %(end_dt)s
+                  JOIN stock_location src ON src.id = sm.location_id
+                  JOIN stock_location dst ON dst.id = sm.location_dest_id
+                  JOIN uom_uom mu ON mu.id = sm.product_uom
+                  JOIN product_product pp ON pp.id = sm.product_id
+                  JOIN product_template pt ON pt.id = pp.product_tmpl_id
+                  JOIN uom_uom pu ON pu.id = pt.uom_id
+                 WHERE (src.parent_path LIKE r.pattern
+                        AND dst.usage IN %(usages)s)
+                    OR (dst.parent_path LIKE r.pattern
+                        AND src.usage = 'customer')
+                 GROUP BY 1, 2
+                """,
+                rules=self._jit_rules_cte(rules),
+                start=start_day,
+                start_dt=start_dt,
+                end_dt=end_dt,
+                usages=CONSUMING_USAGES,
+            )
+        )
+        rows = self.env.cr.fetchall()
+        n = len(rules["id"])
+        if not rows:
+            return np.zeros((n, n_days))
+        idx, day, qty = (np.array(c) for c in zip(*rows, strict=True))
+        return jit_core.daily_buckets(
+            idx.astype(np.int64), day.astype(np.int64), qty.astype(float), n, n_days
+        )
+
+    def _jit_stockout_mask(self, rules, start_day, end_day, now):
+        """Days that closed with no stock in the rule's location tree, rebuilt
+        backwards from today's quants and the daily net flows."""
+        n_days = (end_day - start_day).days + 1
+        start_dt = datetime.combine(start_day, dtime.min)
+        self.env.cr.execute(
+            SQL(
+                """
+                WITH r AS (%(rules)s)
+                SELECT r.idx,
+                       sm.date::date - %(start)s::date AS day,
+                       SUM(CASE WHEN dst.parent_path LIKE r.pattern
+                                THEN 1 ELSE -1 END
+                           * sm.quantity / mu.factor * pu.factor)
+                  FROM r
+                  JOIN stock_move sm
+                    ON sm.product_id = r.product_id
+                   AND sm.state = 'done' AND sm.date >= %(start_dt)s
+                  JOIN stock_location src ON src.id = sm.location_id
+                  JOIN stock_location dst ON dst.id = sm.location_dest_id
+                  JOIN uom_uom mu ON mu.id = sm.product_uom
+                  JOIN product_product pp ON pp.id = sm.product_id
+                  JOIN product_template pt ON pt.id = pp.product_tmpl_id
+                  JOIN uom_uom pu ON pu.id = pt.uom_id
+                 WHERE (src.parent_path LIKE r.pattern)
+                    <> (dst.parent_path LIKE r.pattern)
+                 GROUP BY 1, 2
+                """,
+                rules=self._jit_rules_cte(rules),
+                start=start_day,
+                start_dt=start_dt,
+            )
+        )
+        flows = self.env.cr.fetchall()
+        self.env.cr.execute(
+            SQL(
+                """
+                WITH r AS (%(rules)s)
+                SELECT r.idx, SUM(q.quantity)
+                  FROM r
+                  JOIN stock_quant q ON q.product_id = r.product_id
+                  JOIN stock_location l ON l.id = q.location_id
+                 WHERE l.parent_path LIKE r.pattern
+                 GROUP BY 1
+                """,
+                rules=self._jit_rules_cte(rules),
+            )
+        )
+        n = len(rules["id"])
+        on_hand = np.zeros(n)
+        for idx, qty in self.env.cr.fetchall():
+            on_hand[idx] = qty
+        net = np.zeros((n, n_days))
+        if flows:
+            idx, day, qty = (np.array(c) for c in zip(*flows, strict=True))
+            day = np.minimum(day.astype(np.int64), n_days - 1)
+            np.add.at(net, (idx.astype(np.int64), day), qty.astype(float))
+        return jit_core.stockout_mask(on_hand, net)
+
+    def _jit_lead_times(self, rules, today):
+        """Lead time per rule: the first valid vendor price line's delay plus
+        the company's purchase lead days; MOQ in the product's unit."""
+        self.env.cr.execute(
+            SQL(
+                """
+                WITH r AS (%(rules)s)
+                SELECT DISTINCT ON (r.idx) r.idx, si.delay,
+                       si.min_qty / po.factor * u.factor
+                  FROM r
+                  JOIN product_product pp ON pp.id = r.product_id
+                  JOIN product_template pt ON pt.id = pp.product_tmpl_id
+                  JOIN uom_uom u ON u.id = pt.uom_id
+                  JOIN uom_uom po ON po.id = pt.uom_po_id
+                  JOIN product_supplierinfo si
+                    ON si.product_tmpl_id = pt.id
+                   AND (si.product_id IS NULL OR si.product_id = pp.id)
+                   AND (si.company_id IS NULL OR si.company_id = %(company)s)
+                   AND (si.date_start IS NULL OR si.date_start <= %(today)s)
+                   AND (si.date_end IS NULL OR si.date_end >= %(today)s)
+                 ORDER BY r.idx, si.sequence, si.product_id NULLS LAST, si.id
+                """,
+                rules=self._jit_rules_cte(rules),
+                company=int(rules["company_id"][0]),
+                today=today,
+            )
+        )
+        n = len(rules["id"])
+        company = self.env["res.company"].browse(int(rules["company_id"][0]))
+        company_days = float(company.po_lead + company.days_to_purchase)
+        lead_time = np.full(n, company_days)
+        moq = np.zeros(n)
+        source = np.full(n, "company", dtype=object)
+        for idx, delay, min_qty in self.env.cr.fetchall():
+            lead_time[idx] += delay or 0
+            moq[idx] = min_qty or 0.0
+            source[idx] = "vendor"
+        return {
+            "lead_time": lead_time,
+            "sigma": np.zeros(n),
+            "moq": moq,
+            "source": source,
+        }
+
+    def _jit_write_results(self, ids, results, run, now):
+        """One UPDATE for the batch, then tell the ORM what changed."""
+        names = list(RESULT_COLUMNS)
+        arrays = [
+            SQL("%s::" + RESULT_COLUMNS[name] + "[]", self._jit_sql_list(results[name]))
+            for name in names
+        ]
+        self.env.cr.execute(
+            SQL(
+                """
+                UPDATE stock_warehouse_orderpoint op
+                   SET %(assignments)s,
+                       jit_last_computed = %(now)s,
+                       jit_last_run_id = %(run)s,
+                       write_date = %(now)s,
+                       write_uid = %(uid)s
+                  FROM unnest(%(ids)s::int[], %(arrays)s) AS v(id, %(names)s)
+                 WHERE op.id = v.id
+                """,
+                assignments=SQL(", ").join(
+                    SQL("%s = v.%s", SQL.identifier(name), SQL.identifier(name))
+                    for name in names
+                ),
+                now=now,
+                run=run.id,
+                uid=self.env.uid,
+                ids=ids.tolist(),
+                arrays=SQL(", ").join(arrays),
+                names=SQL(", ").join(SQL.identifier(name) for name in names),
+            )
+        )
+        records = self.browse(ids.tolist())
+        fnames = [*names, "jit_last_computed", "jit_last_run_id"]
+        records.invalidate_recordset(fnames)
+        records.modified(["product_min_qty", "product_max_qty"])
+
+    @staticmethod
+    def _jit_sql_list(values):
+        array = np.asarray(values)
+        if array.dtype.kind == "f":
+            return [float(v) for v in array]
+        if array.dtype.kind in "iu":
+            return [int(v) for v in array]
+        return [None if v is None else str(v) for v in array]
+
+    def _jit_write_run_lines(self, run, rules, results, out, lead, old_min, old_max):
+        """One INSERT for the batch's run lines."""
+        n = len(rules["id"])
+        cols = {
+            "orderpoint_id": ("int4", rules["id"]),
+            "product_id": ("int4", rules["product_id"]),
+            "profile_id": ("int4", rules["profile_id"]),
+            "state": ("varchar", results["jit_state"]),
+            "old_min_qty": ("float8", old_min),
+            "old_max_qty": ("float8", old_max),
+            "new_min_qty": ("float8", results["jit_min_qty"]),
+            "new_max_qty": ("float8", results["jit_max_qty"]),
+            "adu": ("float8", out["adu"]),
+            "sigma_demand": ("float8", out["sigma"]),
+            "lead_time": ("float8", lead["lead_time"]),
+            "sigma_lead_time": ("float8", lead["sigma"]),
+            "z": ("float8", out["z"]),
+            "safety_stock": ("float8", out["ss"]),
+            "spike_days": ("int4", out["spikes"]),
+        }
+        self.env.cr.execute(
+            SQL(
+                """
+                INSERT INTO jit_run_line
+                       (run_id, company_id, create_uid, create_date, write_uid,
+                        write_date, %(names)s)
+                SELECT %(run)s, %(company)s, %(uid)s, now() at time zone 'UTC',
+                       %(uid)s, now() at time zone 'UTC', %(names)s
+                  FROM unnest(%(arrays)s) AS v(%(names)s)
+                """,
+                names=SQL(", ").join(SQL.identifier(c) for c in cols),
+                run=run.id,
+                company=run.company_id.id,
+                uid=self.env.uid,
+                arrays=SQL(", ").join(
+                    SQL("%s::" + typ + "[]", self._jit_sql_list(values))
+                    for typ, values in cols.values()
+                ),
+            )
+        )
+        self.env["jit.run.line"].invalidate_model()
+        run.invalidate_recordset(["line_ids"])
+        _logger.debug("JIT run %s: %s lines", run.id, n)
+
+    # ------------------------------------------------------------------
+    # approvals
+    # ------------------------------------------------------------------
+    def _jit_request_approval(self, run):
+        """Rules newly waiting: remember the run that asked, and give each
+        approver one activity on that run (not one per rule). The approver is
+        the profile's, else a JIT Manager of the company."""
+        self.write({"jit_approval_run_id": run.id})
+        managers = self.env.ref("jit_replenishment.group_jit_manager").users
+        by_approver = {}
+        for op in self:
+            approver = op.jit_profile_used_id.approver_id or next(
+                (
+                    u
+                    for u in managers
+                    if op.company_id in u.company_ids and not u._is_superuser()
+                ),
+                self.env.ref("base.user_admin"),
+            )
+            by_approver.setdefault(approver, self.browse())
+            by_approver[approver] |= op
+        for approver, rules in by_approver.items():
+            names = ", ".join(rules[:10].product_id.mapped("display_name"))
+            run.sudo().activity_schedule(
+                "mail.mail_activity_data_todo",
+                user_id=approver.id,
+                summary=self.env._("Approve %(count)s JIT change(s)", count=len(rules)),
+                note=self.env._(
+                    "Min/max changes above the approval threshold wait for you "
+                    "under Inventory > JIT > Rules (filter Waiting Approval): "
+                    "%(names)s%(more)s.",
+                    names=names,
+                    more="…" if len(rules) > 10 else "",
+                ),
+            )
+
+    # ------------------------------------------------------------------
+    # pull trigger
+    # ------------------------------------------------------------------
+    def _jit_procure_if_below_min(self):
+        """Procure the JIT rules whose forecast fell below their minimum."""
+        below = self.filtered(
+            lambda op: op.qty_forecast < op.product_min_qty and op.qty_to_order > 0
+        )
+        for company in below.company_id:
+            below.filtered(lambda op, c=company: op.company_id == c).with_context(
+                jit_pull=True
+            )._procure_orderpoint_confirm(company_id=company, raise_user_error=False)
+        return below
+
+    # ------------------------------------------------------------------
+    # demo data
+    # ------------------------------------------------------------------
+    @api.model
+    def _jit_demo_load(self, product_ids):
+        """Demo: a year of consumption for all but the last product, one JIT
+        rule per product in the main warehouse, computed at once."""
+        products = self.env["product.product"].browse(product_ids)
+        warehouse = self.env.ref("stock.warehouse0")
+        stock = warehouse.lot_stock_id
+        customers = self.env.ref("stock.stock_location_customers")
+        suppliers = self.env.ref("stock.stock_location_suppliers")
+        rng = random.Random(18)  # deterministic demo
+        today = fields.Date.today()
+        vals_list, dates = [], []
+        for rank, product in enumerate(products[:-1]):
+            base = 40 if rank == 0 else 6
+            days = [
+                0 if rng.random() < 0.15 else max(1, round(rng.gauss(base, base / 3)))
+                for _day in range(365)
+            ]
+            receipt = sum(days) + 3 * base
+            plan = [(receipt, 365, suppliers, stock)] + [
+                (qty, 364 - i, stock, customers) for i, qty in enumerate(days) if qty
+            ]
+            for qty, offset, src, dst in plan:
+                vals_list.append(
+                    {
+                        "name": product.display_name,
+                        "product_id": product.id,
+                        "product_uom_qty": qty,
+                        "product_uom": product.uom_id.id,
+                        "location_id": src.id,
+                        "location_dest_id": dst.id,
+                    }
+                )
+                dates.append(
+                    datetime.combine(
+                        today - timedelta(days=offset), datetime.min.time()
+                    )
+                    + timedelta(hours=9)
+                )
+        moves = self.env["stock.move"].create(vals_list)
+        moves._action_confirm(merge=False)
+        for move in moves:
+            move.quantity = move.product_uom_qty
+        moves.picked = True
+        moves._action_done()
+        self.env.flush_all()  # the ORM's pending writes must not overwrite ours
+        self.env.cr.execute(
+            """
+            UPDATE stock_move m SET date = v.date
+              FROM unnest(%s::int[], %s::timestamp[]) AS v(id, date)
+             WHERE m.id = v.id
+            """,
+            (moves.ids, dates),
+        )
+        self.env.cr.execute(
+            """
+            UPDATE stock_move_line l SET date = m.date
+              FROM stock_move m WHERE m.id = l.move_id AND m.id = ANY(%s)
+            """,
+            (moves.ids,),
+        )
+        moves.invalidate_recordset(["date"])
+        orderpoints = self.create(
+            [
+                {
+                    "product_id": product.id,
+                    "warehouse_id": warehouse.id,
+                    "location_id": stock.id,
+                    "trigger": "auto",
+                    "jit_enabled": True,
+                }
+                for product in products
+            ]
+        )
+        orderpoints._jit_recompute(origin="install")
+        return orderpoints

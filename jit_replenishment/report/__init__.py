@@ -1,0 +1,1 @@
+from . import jit_consumption_report

@@ -1,0 +1,144 @@
+# Copyright 2026 JIT Replenishment Suite
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import fields, models, tools
+from odoo.tools import SQL
+
+from ..models.stock_warehouse_orderpoint import CONSUMING_USAGES
+
+# Days of history shown by the report.
+HISTORY_DAYS = 365
+
+
+class JitConsumptionReport(models.Model):
+    """Daily consumption of each JIT reordering rule, next to its current ADU,
+    minimum and maximum (a read-only SQL view).
+
+    Consumption follows the JIT scheduler's definition: done moves leaving the
+    rule's location tree for a customer, production or inventory-loss/scrap
+    location, minus returns from customers into the tree, in the product's unit.
+    Days without any such move have no row.
+    """
+
+    _name = "jit.consumption.report"
+    _description = "JIT Consumption Analysis"
+    _auto = False
+    _rec_name = "orderpoint_id"
+    _order = "date desc, orderpoint_id"
+
+    _depends = {
+        "stock.warehouse.orderpoint": [
+            "active",
+            "company_id",
+            "jit_adu",
+            "jit_enabled",
+            "location_id",
+            "product_id",
+            "product_max_qty",
+            "product_min_qty",
+            "warehouse_id",
+        ],
+        "stock.move": [
+            "date",
+            "location_dest_id",
+            "location_id",
+            "product_id",
+            "product_uom",
+            "quantity",
+            "state",
+        ],
+        "stock.location": ["parent_path", "usage"],
+        "product.product": ["product_tmpl_id"],
+        "product.template": ["uom_id"],
+        "uom.uom": ["factor"],
+    }
+
+    orderpoint_id = fields.Many2one(
+        "stock.warehouse.orderpoint", string="Reordering Rule", readonly=True
+    )
+    product_id = fields.Many2one("product.product", string="Product", readonly=True)
+    warehouse_id = fields.Many2one("stock.warehouse", string="Warehouse", readonly=True)
+    company_id = fields.Many2one("res.company", string="Company", readonly=True)
+    date = fields.Date(readonly=True)
+    consumption = fields.Float(
+        readonly=True,
+        digits="Product Unit of Measure",
+        help="Quantity consumed that day from the rule's location (deliveries, "
+        "manufacturing, scrap and inventory losses), minus customer returns, in "
+        "the product's unit of measure.",
+    )
+    adu = fields.Float(
+        string="ADU",
+        readonly=True,
+        digits=(16, 4),
+        aggregator="avg",
+        help="Current average daily usage computed by JIT for the rule.",
+    )
+    min_qty = fields.Float(
+        string="Min",
+        readonly=True,
+        digits="Product Unit of Measure",
+        aggregator="avg",
+        help="Current minimum quantity of the rule.",
+    )
+    max_qty = fields.Float(
+        string="Max",
+        readonly=True,
+        digits="Product Unit of Measure",
+        aggregator="avg",
+        help="Current maximum quantity of the rule.",
+    )
+
+    def _query(self):
+        return SQL(
+            """
+            SELECT op.id::bigint * 100000
+                       + (sm.date::date - DATE '1970-01-01') AS id,
+                   op.id AS orderpoint_id,
+                   op.product_id AS product_id,
+                   op.warehouse_id AS warehouse_id,
+                   op.company_id AS company_id,
+                   sm.date::date AS date,
+                   SUM(
+                       CASE WHEN src.parent_path LIKE rule_loc.parent_path || %(any)s
+                            THEN 1 ELSE -1 END
+                       * sm.quantity / move_uom.factor * product_uom.factor
+                   ) AS consumption,
+                   op.jit_adu AS adu,
+                   op.product_min_qty AS min_qty,
+                   op.product_max_qty AS max_qty
+              FROM stock_warehouse_orderpoint op
+              JOIN stock_location rule_loc ON rule_loc.id = op.location_id
+              JOIN stock_move sm
+                ON sm.product_id = op.product_id
+               AND sm.state = 'done'
+               AND sm.date >= (NOW() AT TIME ZONE 'UTC')::date - %(days)s
+              JOIN stock_location src ON src.id = sm.location_id
+              JOIN stock_location dst ON dst.id = sm.location_dest_id
+              JOIN uom_uom move_uom ON move_uom.id = sm.product_uom
+              JOIN product_product pp ON pp.id = sm.product_id
+              JOIN product_template pt ON pt.id = pp.product_tmpl_id
+              JOIN uom_uom product_uom ON product_uom.id = pt.uom_id
+             WHERE op.jit_enabled
+               AND op.active
+               AND (
+                    (src.parent_path LIKE rule_loc.parent_path || %(any)s
+                     AND dst.usage IN %(usages)s)
+                    OR (dst.parent_path LIKE rule_loc.parent_path || %(any)s
+                        AND src.usage = 'customer')
+               )
+             GROUP BY op.id, sm.date::date
+            """,
+            any="%",
+            days=HISTORY_DAYS,
+            usages=CONSUMING_USAGES,
+        )
+
+    def init(self):
+        tools.drop_view_if_exists(self.env.cr, self._table)
+        self.env.cr.execute(
+            SQL(
+                "CREATE OR REPLACE VIEW %s AS (%s)",
+                SQL.identifier(self._table),
+                self._query(),
+            )
+        )
