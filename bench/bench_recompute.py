@@ -317,16 +317,20 @@ def bare_sql(window_days):
     end_day = utc_today()
     start_day = end_day - dt.timedelta(days=window_days - 1)
     sql = """
-        WITH r AS (
-            SELECT op.id, op.product_id, loc.parent_path AS path
+        WITH r AS MATERIALIZED (
+            SELECT op.id, op.product_id, loc.parent_path || '%%' AS pattern,
+                   pu.factor AS pfactor
               FROM stock_warehouse_orderpoint op
               JOIN stock_location loc ON loc.id = op.location_id
+              JOIN product_product pp ON pp.id = op.product_id
+              JOIN product_template pt ON pt.id = pp.product_tmpl_id
+              JOIN uom_uom pu ON pu.id = pt.uom_id
              WHERE op.jit_enabled AND op.active
         ), d AS (
             SELECT r.id, sm.date::date AS day,
-                   GREATEST(SUM(CASE WHEN src.parent_path LIKE r.path || '%%'
+                   GREATEST(SUM(CASE WHEN src.parent_path LIKE r.pattern
                                      THEN 1 ELSE -1 END
-                                * sm.quantity / mu.factor * pu.factor), 0) AS q
+                                * sm.quantity / mu.factor * r.pfactor), 0) AS q
               FROM r
               JOIN stock_move sm
                 ON sm.product_id = r.product_id
@@ -335,12 +339,8 @@ def bare_sql(window_days):
               JOIN stock_location src ON src.id = sm.location_id
               JOIN stock_location dst ON dst.id = sm.location_dest_id
               JOIN uom_uom mu ON mu.id = sm.product_uom
-              JOIN product_product pp ON pp.id = sm.product_id
-              JOIN product_template pt ON pt.id = pp.product_tmpl_id
-              JOIN uom_uom pu ON pu.id = pt.uom_id
-             WHERE (src.parent_path LIKE r.path || '%%'
-                    AND dst.usage IN %(usages)s)
-                OR (dst.parent_path LIKE r.path || '%%' AND src.usage = 'customer')
+             WHERE (src.parent_path LIKE r.pattern AND dst.usage IN %(usages)s)
+                OR (dst.parent_path LIKE r.pattern AND src.usage = 'customer')
              GROUP BY 1, 2
         )
         SELECT r.id,
@@ -482,6 +482,7 @@ def machine_info(args):
         "postgresql": pg_version,
         "pg_settings": settings,
         "python": platform.python_version(),
+        "loadavg_1min_at_start": os.getloadavg()[0],
         "date": dt.datetime.now().strftime("%Y-%m-%d %H:%M"),
     }
 
@@ -524,7 +525,8 @@ def report(args, res):
         f"Machine: {m['cpu']}, {m['cores']} cores, {m['ram_gib']} GiB RAM; "
         f"PostgreSQL {m['postgresql']} ("
         + ", ".join(f"{k}={v}" for k, v in sorted(m["pg_settings"].items()))
-        + f"); Python {m['python']}; Odoo 18.0; {m['date']}.",
+        + f"); Python {m['python']}; Odoo 18.0; {m['date']}; 1-minute load "
+        f"average at start {m['loadavg_1min_at_start']:.2f}.",
         "",
         f"Command: `{cmd}`",
         "",
@@ -1185,6 +1187,7 @@ def worker_recompute(args):
         "peak_rss_mb": peak_rss_mb(),
         "rss_before_mb": rss_before,
         "run": run[0] if run else None,
+        "loadavg_1min_after": os.getloadavg()[0],
     }
 
 
@@ -1207,7 +1210,11 @@ def worker_check(args):
             )
         }
         stored = dict(
-            zip(ops.ids, zip(ops.mapped("jit_adu"), ops.mapped("jit_sigma")))  # noqa: B905
+            zip(
+                ops.ids,
+                zip(ops.mapped("jit_adu"), ops.mapped("jit_sigma"), strict=True),
+                strict=True,
+            )
         )
     clipped = sum(
         1 for op_id, (adu, _s) in values.items() if abs(stored[op_id][0] - adu) > 1e-9
@@ -1393,7 +1400,7 @@ def delivery_products(env, count, jit):
     return products
 
 
-def validate_one(env, products):
+def validate_one(env, products, timer, profiler=None):
     from odoo import Command
 
     warehouse = env.ref("stock.warehouse0")
@@ -1426,12 +1433,17 @@ def validate_one(env, products):
     env.invalidate_all()
     picking = env["stock.picking"].browse(picking.id)
     cr = env.cr
+    timer.by_head = {}
+    if profiler:
+        profiler.enable()
     q0 = cr.sql_log_count
     t0 = time.perf_counter()
     result = picking.button_validate()
     env.flush_all()
     seconds = time.perf_counter() - t0
     queries = cr.sql_log_count - q0
+    if profiler:
+        profiler.disable()
     if result is not True or picking.state != "done":
         raise RuntimeError(f"delivery {picking.name} not validated: {result}")
     cr.commit()
@@ -1449,6 +1461,13 @@ def worker_delivery(args):
         "without": {"times": [], "queries": []},
         "with": {"times": [], "queries": []},
     }
+    timer = QueryTimer()
+    heads = {"without": {}, "with": {}}
+    profilers = {}
+    if args.profile:
+        import cProfile
+
+        profilers = {"without": cProfile.Profile(), "with": cProfile.Profile()}
     with reg_without.cursor() as cr_a, reg_with.cursor() as cr_b:
         env_a, env_b = new_env(cr_a), new_env(cr_b)
         prods_a = delivery_products(env_a, args.delivery_lines, jit=False)
@@ -1459,16 +1478,37 @@ def worker_delivery(args):
                 ("without", env_a, prods_a),
                 ("with", env_b, prods_b),
             ):
-                seconds, queries = validate_one(env, prods)
+                seconds, queries = validate_one(
+                    env, prods, timer, profilers.get(key) if rep else None
+                )
                 if rep:  # the first one warms the caches
                     out[key]["times"].append(seconds)
                     out[key]["queries"].append(queries)
+                    for head, (count, secs) in timer.by_head.items():
+                        stat = heads[key].setdefault(head, [0, 0.0])
+                        stat[0] += count
+                        stat[1] += secs
         env_b.invalidate_all()
         pos_after = env_b["purchase.order"].search_count([])
     for key in ("without", "with"):
         out[key]["median"] = statistics.median(out[key]["times"])
         out[key]["queries"] = statistics.median(out[key]["queries"])
     out["overhead"] = out["with"]["median"] / out["without"]["median"] - 1
+    # Statements that only the addon's database runs, or runs more often.
+    extra = []
+    for head, (count, secs) in heads["with"].items():
+        base_count, base_secs = heads["without"].get(head, (0, 0.0))
+        if count > base_count:
+            extra.append((head, count - base_count, secs - base_secs))
+    out["extra_queries"] = [
+        {"sql": h, "count_per_rep": c / args.delivery_reps, "seconds": round(t, 4)}
+        for h, c, t in sorted(extra, key=lambda e: -e[2])[:15]
+    ]
+    for key, profiler in profilers.items():
+        import pstats
+
+        with open(Path(args.out_dir) / f"delivery_profile_{key}.txt", "w") as fh:
+            pstats.Stats(profiler, stream=fh).sort_stats("cumulative").print_stats(80)
     out["purchase_orders_created"] = pos_after - pos_before
     out["lines"] = args.delivery_lines
     out["reps"] = args.delivery_reps

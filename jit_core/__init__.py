@@ -13,6 +13,8 @@ from .policy import (
     z_score,
 )
 from .stock import closing_stock, stockout_mask
+from .sla import period_bounds, sla_components, sla_score, standing, standing_dropped
+from .vendor import choose_vendor
 
 __version__ = "18.0.1.0.0"
 
@@ -21,6 +23,7 @@ __all__ = [
     "LeadTimeStats",
     "PolicyResult",
     "__version__",
+    "choose_vendor",
     "closing_stock",
     "compute_policy",
     "daily_buckets",
@@ -28,9 +31,14 @@ __all__ = [
     "lead_time_stats",
     "needs_approval",
     "order_quantity",
+    "period_bounds",
     "reorder_point",
     "round_up_to_multiple",
     "safety_stock",
+    "sla_components",
+    "sla_score",
+    "standing",
+    "standing_dropped",
     "stockout_mask",
     "z_score",
 ]

@@ -51,6 +51,8 @@ class StockWarehouseOrderpoint(models.Model):
 
     # Rules per batch: one SQL aggregate, one jit_core call, one bulk write.
     _jit_batch_size = 1000
+    # Receipts needed before a measured lead time replaces the vendor delay.
+    _jit_min_lead_time_samples = 3
 
     jit_enabled = fields.Boolean(
         string="JIT",
@@ -654,14 +656,18 @@ class StockWarehouseOrderpoint(models.Model):
         return jit_core.stockout_mask(on_hand, net)
 
     def _jit_lead_times(self, rules, today):
-        """Lead time per rule: the first valid vendor price line's delay plus
-        the company's purchase lead days; MOQ in the product's unit."""
+        """Lead time per rule: the first valid vendor price line's measured
+        lead time (mean and σ, once enough receipts were measured) or else its
+        stated delay, plus the company's purchase lead days; MOQ in the
+        product's unit."""
         self.env.cr.execute(
             SQL(
                 """
                 WITH r AS (%(rules)s)
                 SELECT DISTINCT ON (r.idx) r.idx, si.delay,
-                       si.min_qty / po.factor * u.factor
+                       si.min_qty / po.factor * u.factor,
+                       COALESCE(si.jit_lt_samples, 0), si.jit_lt_mean,
+                       si.jit_lt_sigma
                   FROM r
                   JOIN product_product pp ON pp.id = r.product_id
                   JOIN product_template pt ON pt.id = pp.product_tmpl_id
@@ -686,13 +692,21 @@ class StockWarehouseOrderpoint(models.Model):
         lead_time = np.full(n, company_days)
         moq = np.zeros(n)
         source = np.full(n, "company", dtype=object)
-        for idx, delay, min_qty in self.env.cr.fetchall():
-            lead_time[idx] += delay or 0
+        sigma = np.zeros(n)
+        min_samples = self._jit_min_lead_time_samples
+        for idx, delay, min_qty, samples, lt_mean, lt_sigma in self.env.cr.fetchall():
             moq[idx] = min_qty or 0.0
-            source[idx] = "vendor"
+            if samples >= min_samples:
+                # Measured receipts replace the vendor's stated delay.
+                lead_time[idx] += lt_mean or 0.0
+                sigma[idx] = lt_sigma or 0.0
+                source[idx] = "measured"
+            else:
+                lead_time[idx] += delay or 0
+                source[idx] = "vendor"
         return {
             "lead_time": lead_time,
-            "sigma": np.zeros(n),
+            "sigma": sigma,
             "moq": moq,
             "source": source,
         }

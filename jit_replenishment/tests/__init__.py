@@ -1,3 +1,5 @@
 from . import test_install
 from . import test_jit_compute
 from . import test_jit_scheduler
+from . import test_jit_purchase
+from . import test_jit_concurrency

@@ -1,0 +1,605 @@
+# Copyright 2026 JIT Replenishment Suite
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import logging
+from datetime import timedelta
+
+import numpy as np
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+from odoo.http import request
+from odoo.tools import SQL
+
+import jit_core
+
+_logger = logging.getLogger(__name__)
+
+API_PATHS = ("/xmlrpc", "/jsonrpc", "/json/")
+
+
+class PurchaseOrder(models.Model):
+    _inherit = "purchase.order"
+
+    # Orders handled per cron call.
+    _jit_followup_batch = 200
+
+    jit_managed = fields.Boolean(
+        string="JIT Order",
+        readonly=True,
+        copy=False,
+        index=True,
+        help="Created for a JIT reordering rule (or re-issued from one): sent, "
+        "reminded and re-issued to backup vendors automatically.",
+    )
+    jit_rfq_sent_at = fields.Datetime(string="RFQ Sent", readonly=True, copy=False)
+    jit_confirmation_deadline = fields.Datetime(
+        string="Confirm Before", readonly=True, copy=False
+    )
+    jit_reminder_sent_at = fields.Datetime(
+        string="Reminder Sent", readonly=True, copy=False
+    )
+    jit_vendor_state = fields.Selection(
+        [
+            ("pending", "Awaiting Vendor"),
+            ("confirmed", "Confirmed"),
+            ("rejected", "Rejected by Vendor"),
+        ],
+        string="Vendor Response",
+        readonly=True,
+        copy=False,
+    )
+    jit_confirmed_at = fields.Datetime(string="Confirmed At", readonly=True, copy=False)
+    jit_confirmation_channel = fields.Selection(
+        [
+            ("buyer", "Buyer"),
+            ("portal", "Portal"),
+            ("api", "API"),
+            ("auto", "Automatic"),
+        ],
+        string="Confirmed Through",
+        readonly=True,
+        copy=False,
+    )
+    jit_rejected_at = fields.Datetime(string="Rejected At", readonly=True, copy=False)
+    jit_rejection_reason = fields.Char(readonly=True, copy=False)
+    jit_original_order_id = fields.Many2one(
+        "purchase.order",
+        string="Re-issued From",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+    )
+    jit_replacement_order_id = fields.Many2one(
+        "purchase.order",
+        string="Re-issued As",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+    )
+    jit_fallback_reason = fields.Selection(
+        [("timeout", "Not confirmed in time"), ("rejected", "Rejected by vendor")],
+        readonly=True,
+        copy=False,
+    )
+    jit_fallback_at = fields.Datetime(string="Re-issued At", readonly=True, copy=False)
+    jit_fallback_exhausted = fields.Boolean(
+        string="No Backup Left",
+        readonly=True,
+        copy=False,
+        help="The vendor did not confirm and no backup vendor is left; the "
+        "buyer has an activity.",
+    )
+    jit_event_ids = fields.One2many("jit.purchase.event", "order_id", string="History")
+
+    # ------------------------------------------------------------------
+    # events
+    # ------------------------------------------------------------------
+    def write(self, vals):
+        to_sent = self.browse()
+        if vals.get("state") == "sent":
+            to_sent = self.filtered(lambda o: o.state == "draft")
+        res = super().write(vals)
+        if to_sent:
+            to_sent._jit_mark_sent()
+        return res
+
+    def _jit_mark_sent(self):
+        """An RFQ went to the vendor: start the confirmation clock."""
+        now = fields.Datetime.now()
+        events = []
+        for order in self:
+            vals = {"jit_rfq_sent_at": now}
+            if order.jit_managed:
+                hours = order.partner_id.with_company(
+                    order.company_id
+                ).jit_confirmation_hours
+                vals.update(
+                    jit_confirmation_deadline=now + timedelta(hours=hours),
+                    jit_vendor_state="pending",
+                )
+            order.write(vals)
+            events.append(order._jit_event_vals("sent", channel="system"))
+        self.env["jit.purchase.event"]._record(events)
+
+    def _jit_event_vals(self, event_type, **vals):
+        return {
+            "order_id": self.id,
+            "partner_id": self.partner_id.commercial_partner_id.id,
+            "company_id": self.company_id.id,
+            "event_type": event_type,
+            **vals,
+        }
+
+    def _jit_channel(self):
+        """Where a confirmation comes from: the portal says so in the context;
+        a call through the external API is seen on the request path."""
+        channel = self.env.context.get("jit_channel")
+        if channel:
+            return channel
+        if request and request.httprequest.path.startswith(API_PATHS):
+            return "api"
+        return "buyer"
+
+    def _jit_lock(self):
+        """Lock the orders' rows until the end of the transaction, then
+        re-read them: a concurrent fallback or confirmation is seen."""
+        if not self:
+            return
+        self.flush_recordset()
+        self.env.cr.execute(
+            SQL(
+                "SELECT id FROM purchase_order WHERE id = ANY(%s) "
+                "ORDER BY id FOR UPDATE",
+                list(self.ids),
+            )
+        )
+        self.invalidate_recordset()
+
+    def _jit_check_not_reissued(self):
+        reissued = self.filtered("jit_replacement_order_id")
+        if reissued:
+            order = reissued[0]
+            raise UserError(
+                self.env._(
+                    "Order %(order)s can no longer be confirmed: it was re-issued "
+                    "to %(vendor)s as %(new)s on %(date)s (%(reason)s).",
+                    order=order.name,
+                    vendor=order.jit_replacement_order_id.partner_id.display_name,
+                    new=order.jit_replacement_order_id.name,
+                    date=order.jit_fallback_at,
+                    reason=dict(
+                        self._fields["jit_fallback_reason"]._description_selection(
+                            self.env
+                        )
+                    ).get(order.jit_fallback_reason, ""),
+                )
+            )
+
+    def button_confirm(self):
+        self._jit_lock()
+        self._jit_check_not_reissued()
+        channel = self._jit_channel()
+        pending = self.filtered(lambda o: o.state in ("draft", "sent"))
+        res = super().button_confirm()
+        pending.filtered(
+            lambda o: o.state in ("to approve", "purchase", "done")
+        )._jit_record_confirmation(channel)
+        return res
+
+    def _jit_record_confirmation(self, channel):
+        now = fields.Datetime.now()
+        events = []
+        for order in self:
+            order.write(
+                {
+                    "jit_vendor_state": "confirmed",
+                    "jit_confirmed_at": now,
+                    "jit_confirmation_channel": channel,
+                }
+            )
+            events.append(order._jit_event_vals("confirmed", channel=channel))
+            for line in order.order_line.filtered(lambda ln: not ln.display_type):
+                events.append(line._jit_promise_vals(channel))
+        self.order_line.filtered(lambda ln: not ln.display_type)._jit_set_promise()
+        self.env["jit.purchase.event"]._record(events)
+
+    def action_jit_vendor_reject(self, reason=""):
+        """The vendor declines the RFQ (portal or API): recorded, and the
+        fallback job re-issues it to the next backup vendor."""
+        self._jit_lock()
+        self._jit_check_not_reissued()
+        confirmed = self.filtered(lambda o: o.state in ("purchase", "done"))
+        if confirmed:
+            raise UserError(
+                self.env._(
+                    "Order %(order)s is already confirmed and cannot be rejected.",
+                    order=confirmed[0].name,
+                )
+            )
+        now = fields.Datetime.now()
+        channel = self._jit_channel()
+        for order in self:
+            order.write(
+                {
+                    "jit_vendor_state": "rejected",
+                    "jit_rejected_at": now,
+                    "jit_rejection_reason": reason or False,
+                }
+            )
+        self.env["jit.purchase.event"]._record(
+            [o._jit_event_vals("rejected", channel=channel, note=reason) for o in self]
+        )
+        self.env.ref("jit_replenishment.ir_cron_jit_fallback").sudo()._trigger()
+        return True
+
+    # ------------------------------------------------------------------
+    # automated sending, reminders
+    # ------------------------------------------------------------------
+    def _jit_send_mail(self, template_xmlid, mark_sent=False):
+        """Post a template on each order; recipients get it through the mail
+        queue (never sent inline)."""
+        template = self.env.ref(template_xmlid)
+        ctx = {"mail_notify_force_send": False}
+        if mark_sent:
+            ctx["mark_rfq_as_sent"] = True
+        for order in self:
+            try:
+                with self.env.cr.savepoint():
+                    order._jit_post_template(template, ctx)
+            except UserError as exc:
+                # Typically no wkhtmltopdf to print the attached RFQ: the mail
+                # still goes, with its portal link and without the PDF.
+                _logger.warning(
+                    "%s: %s mailed without attachment: %s",
+                    order.name,
+                    template.name,
+                    exc,
+                )
+                self.env.invalidate_all()
+                order._jit_post_template(template, ctx, attachment_ids=[])
+
+    def _jit_post_template(self, template, ctx, **composer_values):
+        self.with_context(**ctx).message_post_with_source(
+            template,
+            subtype_xmlid="mail.mt_comment",
+            email_layout_xmlid="mail.mail_notification_layout_with_responsible_signature",
+            **composer_values,
+        )
+
+    @api.model
+    def _cron_jit_send_rfqs(self):
+        """Send draft JIT RFQs to vendors who accept automatic sending, then
+        confirm them for trusted vendors (good standing, setting on); remind
+        vendors whose deadline is near. Idempotent: a sent order is no longer
+        a draft, a reminded one has its reminder date."""
+        drafts = self.search(
+            [("jit_managed", "=", True), ("state", "=", "draft")],
+            limit=self._jit_followup_batch,
+            order="id",
+        )
+        to_send = drafts.filtered(
+            lambda o: o.partner_id.with_company(o.company_id).jit_rfq_auto_send
+        )
+        to_send._jit_send_mail(
+            "jit_replenishment.mail_template_jit_rfq", mark_sent=True
+        )
+        trusted = to_send.filtered(
+            lambda o: (
+                (
+                    vendor := o.partner_id.commercial_partner_id.with_company(
+                        o.company_id
+                    )
+                ).jit_auto_confirm
+                and vendor.jit_sla_standing == "good"
+            )
+        )
+        trusted.with_context(jit_channel="auto").button_confirm()
+        reminded = self._jit_send_reminders()
+        remaining = (
+            self.search_count(
+                [
+                    ("jit_managed", "=", True),
+                    ("state", "=", "draft"),
+                    ("id", ">", drafts[-1:].id or 0),
+                ]
+            )
+            if len(drafts) == self._jit_followup_batch
+            else 0
+        )
+        self.env["ir.cron"]._notify_progress(
+            done=len(to_send) + len(reminded), remaining=remaining
+        )
+        return to_send
+
+    def _jit_send_reminders(self):
+        now = fields.Datetime.now()
+        candidates = self.search(
+            [
+                ("jit_managed", "=", True),
+                ("state", "=", "sent"),
+                ("jit_vendor_state", "=", "pending"),
+                ("jit_reminder_sent_at", "=", False),
+                ("jit_confirmation_deadline", ">", now),
+            ],
+            limit=self._jit_followup_batch,
+        )
+        due = candidates.filtered(
+            lambda o: (
+                o.jit_confirmation_deadline
+                - timedelta(
+                    hours=o.partner_id.with_company(o.company_id).jit_reminder_hours
+                )
+                <= now
+            )
+        )
+        due._jit_send_mail("jit_replenishment.mail_template_jit_reminder")
+        for order in due:
+            order.write({"jit_reminder_sent_at": now})
+        self.env["jit.purchase.event"]._record(
+            [o._jit_event_vals("reminder", channel="system") for o in due]
+        )
+        return due
+
+    # ------------------------------------------------------------------
+    # fallback to backup vendors
+    # ------------------------------------------------------------------
+    @api.model
+    def _cron_jit_fallback(self, batch_size=None):
+        """Re-issue sent JIT RFQs that their vendor rejected or did not confirm
+        by the deadline. Rows are locked (SKIP LOCKED): two jobs at once, or a
+        confirmation racing the deadline, never yield two replacements."""
+        batch_size = batch_size or self._jit_followup_batch
+        now = fields.Datetime.now()
+        self.flush_model()
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT id FROM purchase_order
+                 WHERE jit_managed
+                   AND state IN ('draft', 'sent')
+                   AND jit_replacement_order_id IS NULL
+                   AND NOT COALESCE(jit_fallback_exhausted, FALSE)
+                   AND (jit_vendor_state = 'rejected'
+                        OR (jit_vendor_state = 'pending'
+                            AND jit_confirmation_deadline < %s))
+                 ORDER BY id
+                 LIMIT %s
+                   FOR UPDATE SKIP LOCKED
+                """,
+                now,
+                batch_size,
+            )
+        )
+        orders = self.browse([row[0] for row in self.env.cr.fetchall()])
+        done = self.browse()
+        for order in orders:
+            try:
+                with self.env.cr.savepoint():
+                    order._jit_reissue()
+                    done |= order
+            except Exception:  # noqa: BLE001 - logged, the others go on
+                _logger.exception("JIT fallback of %s failed", order.name)
+        self.env["ir.cron"]._notify_progress(
+            done=len(done),
+            remaining=max(len(orders) - len(done), 0)
+            if len(orders) < batch_size
+            else 1,
+        )
+        return done
+
+    def _jit_tried_vendors(self):
+        vendors = self.env["res.partner"]
+        order = self
+        while order:
+            vendors |= order.partner_id.commercial_partner_id
+            order = order.jit_original_order_id
+        return vendors
+
+    def _jit_next_vendor(self):
+        """The next backup vendor able to supply every product of the order:
+        ranked by the products' vendor lines (sequence), not tried yet in this
+        chain, not blocked, on time for the need date if any can be."""
+        self.ensure_one()
+        lines = self.order_line.filtered(
+            lambda ln: ln.product_id and not ln.display_type
+        )
+        products = lines.product_id
+        tried = self._jit_tried_vendors()
+        today = fields.Date.context_today(self)
+        need = min(lines.mapped("date_planned")).date() if lines else today
+        per_vendor = {}
+        for product in products:
+            for seller in product.with_company(self.company_id)._prepare_sellers():
+                if (seller.date_start and seller.date_start > today) or (
+                    seller.date_end and seller.date_end < today
+                ):
+                    continue
+                vendor = seller.partner_id.commercial_partner_id
+                entry = per_vendor.setdefault(
+                    vendor, {"products": set(), "rank": [], "delay": 0}
+                )
+                entry["products"].add(product.id)
+                entry["rank"].append(seller.sequence)
+                entry["delay"] = max(entry["delay"], seller.delay)
+        candidates = [
+            (vendor, entry)
+            for vendor, entry in per_vendor.items()
+            if vendor not in tried and entry["products"] == set(products.ids)
+        ]
+        if not candidates:
+            return self.env["res.partner"]
+        vendors = [vendor for vendor, _e in candidates]
+        chosen = jit_core.choose_vendor(
+            np.zeros(len(candidates), dtype=np.int64),
+            [min(e["rank"]) for _v, e in candidates],
+            [
+                v.with_company(self.company_id).jit_sla_standing == "blocked"
+                for v in vendors
+            ],
+            [e["delay"] for _v, e in candidates],
+            (need - today).days,
+        )[0]
+        return vendors[chosen] if chosen >= 0 else self.env["res.partner"]
+
+    def _jit_reissue(self):
+        self.ensure_one()
+        reason = "rejected" if self.jit_vendor_state == "rejected" else "timeout"
+        vendor = self._jit_next_vendor()
+        now = fields.Datetime.now()
+        if not vendor:
+            super().write({"jit_fallback_exhausted": True})
+            self.activity_schedule(
+                "mail.mail_activity_data_todo",
+                user_id=(self.user_id or self.env.ref("base.user_admin")).id,
+                summary=self.env._("No backup vendor left"),
+                note=self.env._(
+                    "%(vendor)s did not confirm %(order)s (%(reason)s) and no other "
+                    "vendor can supply all its products. Nothing was cancelled.",
+                    vendor=self.partner_id.display_name,
+                    order=self.name,
+                    reason=reason,
+                ),
+            )
+            return self.browse()
+        new = self.copy(
+            {
+                "partner_id": vendor.id,
+                "jit_original_order_id": self.id,
+                "jit_managed": True,
+                "origin": self.origin,
+                "date_order": now,
+            }
+        )
+        for old_line, new_line in zip(self.order_line, new.order_line, strict=True):
+            new_line.write(
+                {
+                    "orderpoint_id": old_line.orderpoint_id.id,
+                    "move_dest_ids": [(6, 0, old_line.move_dest_ids.ids)],
+                }
+            )
+        new.order_line.filtered(
+            "product_id"
+        )._compute_price_unit_and_date_planned_and_name()
+        self.with_context(jit_fallback=True).button_cancel()
+        super().write(
+            {
+                "jit_replacement_order_id": new.id,
+                "jit_fallback_reason": reason,
+                "jit_fallback_at": now,
+            }
+        )
+        self.env["jit.purchase.event"]._record(
+            [
+                self._jit_event_vals(
+                    "fallback", channel="system", note=f"{reason} -> {new.name}"
+                )
+            ]
+        )
+        self.message_post(
+            body=self.env._(
+                "Re-issued to %(vendor)s as %(new)s: %(reason)s.",
+                vendor=vendor.display_name,
+                new=new._get_html_link(),
+                reason=reason,
+            ),
+            subtype_xmlid="mail.mt_note",
+        )
+        new.message_post(
+            body=self.env._(
+                "Re-issued from %(old)s of %(vendor)s: %(reason)s.",
+                old=self._get_html_link(),
+                vendor=self.partner_id.display_name,
+                reason=reason,
+            ),
+            subtype_xmlid="mail.mt_note",
+        )
+        # The withdrawn vendor and the buyer are told; the new vendor gets
+        # the RFQ (now, or by the sending job if it does not take it by mail).
+        self._jit_send_mail("jit_replenishment.mail_template_jit_withdrawn")
+        self._jit_send_template_to_buyer()
+        if vendor.with_company(self.company_id).jit_rfq_auto_send:
+            new._jit_send_mail(
+                "jit_replenishment.mail_template_jit_rfq", mark_sent=True
+            )
+        return new
+
+    def _jit_send_template_to_buyer(self):
+        template = self.env.ref("jit_replenishment.mail_template_jit_fallback_buyer")
+        for order in self.filtered("user_id"):
+            template.send_mail(order.id, force_send=False)
+
+
+class PurchaseOrderLine(models.Model):
+    _inherit = "purchase.order.line"
+
+    jit_original_date = fields.Datetime(
+        string="Originally Planned",
+        readonly=True,
+        copy=False,
+        help="The planned arrival when the line was created; never changed.",
+    )
+    jit_promised_date = fields.Datetime(
+        string="Promised Date",
+        readonly=True,
+        copy=False,
+        help="The latest date the vendor promised (history in the order's events).",
+    )
+    jit_promised_qty = fields.Float(
+        string="Promised Qty",
+        readonly=True,
+        copy=False,
+        digits="Product Unit of Measure",
+    )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        lines = super().create(vals_list)
+        for line in lines:
+            if line.date_planned and not line.jit_original_date:
+                line.jit_original_date = line.date_planned
+        jit_orders = lines.filtered(
+            lambda ln: ln.orderpoint_id.jit_enabled and not ln.order_id.jit_managed
+        ).order_id
+        if jit_orders:
+            jit_orders.jit_managed = True
+        return lines
+
+    def write(self, vals):
+        res = super().write(vals)
+        if "date_planned" in vals or "product_qty" in vals:
+            promised = self.filtered(
+                lambda ln: (
+                    ln.jit_promised_date
+                    and (
+                        ln.jit_promised_date != ln.date_planned
+                        or ln.jit_promised_qty != ln.product_qty
+                    )
+                )
+            )
+            if promised:
+                channel = self.order_id[:1]._jit_channel()
+                self.env["jit.purchase.event"]._record(
+                    [line._jit_promise_vals(channel) for line in promised]
+                )
+                promised._jit_set_promise()
+        return res
+
+    def _jit_set_promise(self):
+        for line in self:
+            line.write(
+                {
+                    "jit_promised_date": line.date_planned,
+                    "jit_promised_qty": line.product_qty,
+                }
+            )
+
+    def _jit_promise_vals(self, channel):
+        return self.order_id._jit_event_vals(
+            "promise",
+            channel=channel,
+            line_id=self.id,
+            product_id=self.product_id.id,
+            original_date=self.jit_original_date or self.date_planned,
+            promised_date=self.date_planned,
+            promised_qty=self.product_qty,
+        )

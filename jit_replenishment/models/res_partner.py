@@ -1,0 +1,77 @@
+# Copyright 2026 JIT Replenishment Suite
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+STANDINGS = [("good", "Good"), ("watch", "Watch"), ("blocked", "Blocked")]
+
+
+class ResPartner(models.Model):
+    _inherit = "res.partner"
+
+    # --- how JIT purchase orders are sent to this vendor -----------------
+    jit_rfq_auto_send = fields.Boolean(
+        string="Send JIT RFQs Automatically",
+        default=True,
+        company_dependent=True,
+        help="RFQs created for JIT rules are mailed to this vendor by the "
+        "scheduler, with a portal link and the RFQ as PDF.",
+    )
+    jit_auto_confirm = fields.Boolean(
+        string="Auto-confirm JIT RFQs (trusted)",
+        company_dependent=True,
+        help="Confirm JIT RFQs right after sending them, as long as the "
+        "vendor's SLA standing is Good.",
+    )
+    jit_confirmation_hours = fields.Integer(
+        string="Confirmation Deadline (hours)",
+        default=48,
+        company_dependent=True,
+        help="A sent JIT RFQ not confirmed within this many hours is cancelled "
+        "and re-issued to the next backup vendor.",
+    )
+    jit_reminder_hours = fields.Integer(
+        string="Reminder Before Deadline (hours)",
+        default=12,
+        company_dependent=True,
+        help="A reminder is mailed this many hours before the deadline.",
+    )
+    # --- supplier SLA (computed by the SLA job) --------------------------
+    jit_sla_contract_ids = fields.One2many(
+        "jit.sla.contract", "partner_id", string="SLA Contracts"
+    )
+    jit_sla_score_ids = fields.One2many(
+        "jit.sla.score", "partner_id", string="SLA Periods"
+    )
+    jit_sla_standing = fields.Selection(
+        STANDINGS,
+        string="SLA Standing",
+        company_dependent=True,
+        help="Good: trusted; Watch: under observation; Blocked: skipped when "
+        "the scheduler chooses a vendor.",
+    )
+    jit_sla_score = fields.Float(
+        string="SLA Score", company_dependent=True, digits=(16, 1)
+    )
+
+    @api.constrains("jit_confirmation_hours", "jit_reminder_hours")
+    def _check_jit_hours(self):
+        for partner in self:
+            if partner.jit_confirmation_hours < 0:
+                raise ValidationError(
+                    self.env._(
+                        "Vendor %(name)s: the confirmation deadline cannot be "
+                        "negative, got %(value)s hours.",
+                        name=partner.display_name,
+                        value=partner.jit_confirmation_hours,
+                    )
+                )
+            if partner.jit_reminder_hours < 0:
+                raise ValidationError(
+                    self.env._(
+                        "Vendor %(name)s: the reminder delay cannot be negative, "
+                        "got %(value)s hours.",
+                        name=partner.display_name,
+                        value=partner.jit_reminder_hours,
+                    )
+                )
