@@ -207,3 +207,29 @@ class TestJitCompute(JitCase):
         self.profile.exclude_stockout_days = False
         self.orderpoint._jit_recompute()
         self.assertAlmostEqual(self.orderpoint.jit_adu, 1.2)
+
+    def test_measured_lead_time_feeds_safety_stock(self):
+        """Once enough receipts were measured (jit_lt_samples >= 3), the
+        measured mean and sigma replace the vendor's stated delay.
+
+        L = 6 (measured), sigma_L = 2, d = 4, sigma_d^2 = 11.2
+        SS = 1.644854 * sqrt(6 * 11.2 + 4^2 * 2^2) = 1.644854 * sqrt(131.2)
+           = 1.644854 * 11.454257 = 18.84055
+        min = 4 * 6 + 18.84055 = 42.84055 -> 42.85
+        max = 42.84055 + 28 = 70.84055 -> 70.85
+        """
+        self._deliveries(self.product, DAILY)
+        seller = self.product.seller_ids
+        seller.write({"jit_lt_mean": 6.0, "jit_lt_sigma": 2.0, "jit_lt_samples": 2})
+        self.orderpoint._jit_recompute()
+        # Two receipts are not enough: the stated delay of 4 days applies.
+        self.assertEqual(self.orderpoint.jit_lead_time_source, "vendor")
+        self.assertEqual(self.orderpoint.jit_lead_time, 4.0)
+        seller.jit_lt_samples = 3
+        self.orderpoint._jit_recompute()
+        op = self.orderpoint
+        self.assertEqual(op.jit_lead_time_source, "measured")
+        self.assertEqual((op.jit_lead_time, op.jit_lead_time_sigma), (6.0, 2.0))
+        self.assertAlmostEqual(op.jit_safety_stock, 18.84055, places=4)
+        self.assertAlmostEqual(op.product_min_qty, 42.85, places=2)
+        self.assertAlmostEqual(op.product_max_qty, 70.85, places=2)
