@@ -28,7 +28,9 @@
         "views/purchase_order_views.xml",
         "report/jit_consumption_report_views.xml",
         "views/menus.xml",
+        "views/jit_sla_views.xml",
         "data/ir_cron_data.xml",
+        "data/jit_sla_cron_data.xml",
     ],
     "demo": ["demo/jit_demo.xml"],
 }

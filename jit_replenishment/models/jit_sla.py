@@ -727,6 +727,9 @@ class JitSlaScore(models.Model):
                 target_on_time=targets[contract_pos, 0],
                 target_fill=targets[contract_pos, 1],
             )
+            # Only unmeasured components carry weight (e.g. only latency
+            # weighs and nothing was confirmed): nothing to score.
+            active = active & ~np.isnan(score)
 
         # Hysteresis: last complete period from the stored history, then the
         # current period from the last complete one (if it was scored).

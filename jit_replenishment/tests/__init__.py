@@ -3,3 +3,4 @@ from . import test_jit_compute
 from . import test_jit_scheduler
 from . import test_jit_purchase
 from . import test_jit_concurrency
+from . import test_jit_sla

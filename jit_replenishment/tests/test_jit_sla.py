@@ -51,7 +51,9 @@ class TestJitSla(JitCase):
             groups="purchase.group_purchase_user,jit_replenishment.group_jit_manager",
         )
         cls.jit_user = new_test_user(
-            cls.env, login="sla_user", groups="jit_replenishment.group_jit_user"
+            cls.env,
+            login="sla_user",
+            groups="base.group_user,jit_replenishment.group_jit_user",
         )
         Partner = cls.env["res.partner"]
         cls.v = Partner.create({"name": "SLA Vendor", "is_company": True})
