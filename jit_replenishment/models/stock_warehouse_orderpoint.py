@@ -147,11 +147,16 @@ class StockWarehouseOrderpoint(models.Model):
 
     def init(self):
         res = super().init()
-        # The consumption aggregate reads done moves of a product over a window.
+        # The consumption aggregate reads the done moves of a batch of
+        # products over a window: a covering index lets PostgreSQL answer it
+        # from the index alone (no random heap reads on a large stock_move).
         self.env.cr.execute(
             """
-            CREATE INDEX IF NOT EXISTS stock_move_jit_done_product_date_idx
-                ON stock_move (product_id, date) WHERE state = 'done'
+            DROP INDEX IF EXISTS stock_move_jit_done_product_date_idx;
+            CREATE INDEX IF NOT EXISTS stock_move_jit_done_covering_idx
+                ON stock_move (product_id, date)
+                INCLUDE (location_id, location_dest_id, product_uom, quantity)
+                WHERE state = 'done'
             """
         )
         return res
@@ -451,7 +456,7 @@ class StockWarehouseOrderpoint(models.Model):
                        COALESCE(op.qty_multiple, 0), COALESCE(op.jit_state, ''),
                        op.jit_profile_id,
                        (pt.jit_profile_id ->> op.company_id::text)::int,
-                       categ.parent_path, uom.rounding
+                       categ.parent_path, uom.rounding, uom.factor
                   FROM stock_warehouse_orderpoint op
                   JOIN stock_location loc ON loc.id = op.location_id
                   JOIN product_product pp ON pp.id = op.product_id
@@ -479,6 +484,7 @@ class StockWarehouseOrderpoint(models.Model):
             "product_profile": list(cols[9]),
             "categ_path": list(cols[10]),
             "uom_rounding": np.array(cols[11], dtype=float),
+            "uom_factor": np.array(cols[12], dtype=float),
         }
 
     def _jit_resolve_profiles(self, rules):
@@ -538,31 +544,51 @@ class StockWarehouseOrderpoint(models.Model):
         return {p.id: p for p in profiles}
 
     def _jit_rules_cte(self, rules):
+        """The batch as a relation: row index, product, location-tree LIKE
+        pattern and the product unit's factor (for UoM conversion)."""
         return SQL(
-            "SELECT * FROM unnest(%s::int[], %s::int[], %s::varchar[]) "
-            "AS r(idx, product_id, pattern)",
+            "SELECT * FROM unnest(%s::int[], %s::int[], %s::varchar[], %s::float8[]) "
+            "AS r(idx, product_id, pattern, factor)",
             list(range(len(rules["id"]))),
             rules["product_id"].tolist(),
             [f"{path}%" for path in rules["path"]],
+            rules["uom_factor"].tolist(),
         )
 
-    def _jit_consumption_buckets(self, rules, start_day, end_day):
-        """One aggregate for the batch: daily consumption per rule, in the
-        product's unit. Consumption = done moves leaving the rule's location
-        tree for a customer, production or inventory-loss/scrap location,
-        minus returns from customers into the tree."""
-        n_days = (end_day - start_day).days + 1
-        start_dt = datetime.combine(start_day, dtime.min)
-        end_dt = datetime.combine(end_day + timedelta(days=1), dtime.min)
+    def _jit_fetch_triples(self, query):
+        """Run a query returning (idx, day, qty) rows as three numpy arrays.
+
+        The rows come back as three comma-separated strings parsed by numpy:
+        much cheaper than building a Python tuple per row."""
         self.env.cr.execute(
+            SQL(
+                "SELECT string_agg(t.idx::text, ','), string_agg(t.day::text, ','), "
+                "string_agg(t.qty::text, ',') FROM (%s) AS t(idx, day, qty)",
+                query,
+            )
+        )
+        idx, day, qty = self.env.cr.fetchone()
+        if not idx:
+            return None
+        return (
+            np.fromstring(idx, dtype=np.int64, sep=","),
+            np.fromstring(day, dtype=np.int64, sep=","),
+            np.fromstring(qty, dtype=float, sep=","),
+        )
+
+    def _jit_daily_sums(self, rules, start_day, end_day, inside, condition):
+        """One aggregate for the batch: per rule and day from start_day to
+        end_day, the done moves that match `condition`, counted positive when
+        `inside` holds and negative otherwise, in the product's unit.
+        Returns (idx, day, qty) arrays, or None when no move matched."""
+        return self._jit_fetch_triples(
             SQL(
                 """
                 WITH r AS (%(rules)s)
                 SELECT r.idx,
-                       sm.date::date - %(start)s::date AS day,
-                       SUM(CASE WHEN src.parent_path LIKE r.pattern
-                                THEN 1 ELSE -1 END
-                           * sm.quantity / mu.factor * pu.factor)
+                       sm.date::date - %(start)s::date,
+                       SUM(CASE WHEN %(inside)s THEN 1 ELSE -1 END
+                           * sm.quantity / mu.factor * r.factor)::float8
                   FROM r
                   JOIN stock_move sm
                     ON sm.product_id = r.product_id
@@ -571,65 +597,54 @@ class StockWarehouseOrderpoint(models.Model):
                   JOIN stock_location src ON src.id = sm.location_id
                   JOIN stock_location dst ON dst.id = sm.location_dest_id
                   JOIN uom_uom mu ON mu.id = sm.product_uom
-                  JOIN product_product pp ON pp.id = sm.product_id
-                  JOIN product_template pt ON pt.id = pp.product_tmpl_id
-                  JOIN uom_uom pu ON pu.id = pt.uom_id
-                 WHERE (src.parent_path LIKE r.pattern
-                        AND dst.usage IN %(usages)s)
-                    OR (dst.parent_path LIKE r.pattern
-                        AND src.usage = 'customer')
+                 WHERE %(condition)s
                  GROUP BY 1, 2
                 """,
                 rules=self._jit_rules_cte(rules),
                 start=start_day,
-                start_dt=start_dt,
-                end_dt=end_dt,
-                usages=CONSUMING_USAGES,
+                start_dt=datetime.combine(start_day, dtime.min),
+                end_dt=datetime.combine(end_day + timedelta(days=1), dtime.min),
+                inside=inside,
+                condition=condition,
             )
         )
-        rows = self.env.cr.fetchall()
-        n = len(rules["id"])
-        if not rows:
-            return np.zeros((n, n_days))
-        idx, day, qty = (np.array(c) for c in zip(*rows, strict=True))
-        return jit_core.daily_buckets(
-            idx.astype(np.int64), day.astype(np.int64), qty.astype(float), n, n_days
+
+    def _jit_consumption_buckets(self, rules, start_day, end_day):
+        """One aggregate for the batch: daily consumption per rule, in the
+        product's unit. Consumption = done moves leaving the rule's location
+        tree for a customer, production or inventory-loss/scrap location,
+        minus returns from customers into the tree."""
+        n_days = (end_day - start_day).days + 1
+        triples = self._jit_daily_sums(
+            rules,
+            start_day,
+            end_day,
+            inside=SQL("src.parent_path LIKE r.pattern"),
+            condition=SQL(
+                "(src.parent_path LIKE r.pattern AND dst.usage IN %s)"
+                " OR (dst.parent_path LIKE r.pattern AND src.usage = 'customer')",
+                CONSUMING_USAGES,
+            ),
         )
+        n = len(rules["id"])
+        if triples is None:
+            return np.zeros((n, n_days))
+        idx, day, qty = triples
+        return jit_core.daily_buckets(idx, day, qty, n, n_days)
 
     def _jit_stockout_mask(self, rules, start_day, end_day, now):
         """Days that closed with no stock in the rule's location tree, rebuilt
         backwards from today's quants and the daily net flows."""
         n_days = (end_day - start_day).days + 1
-        start_dt = datetime.combine(start_day, dtime.min)
-        self.env.cr.execute(
-            SQL(
-                """
-                WITH r AS (%(rules)s)
-                SELECT r.idx,
-                       sm.date::date - %(start)s::date AS day,
-                       SUM(CASE WHEN dst.parent_path LIKE r.pattern
-                                THEN 1 ELSE -1 END
-                           * sm.quantity / mu.factor * pu.factor)
-                  FROM r
-                  JOIN stock_move sm
-                    ON sm.product_id = r.product_id
-                   AND sm.state = 'done' AND sm.date >= %(start_dt)s
-                  JOIN stock_location src ON src.id = sm.location_id
-                  JOIN stock_location dst ON dst.id = sm.location_dest_id
-                  JOIN uom_uom mu ON mu.id = sm.product_uom
-                  JOIN product_product pp ON pp.id = sm.product_id
-                  JOIN product_template pt ON pt.id = pp.product_tmpl_id
-                  JOIN uom_uom pu ON pu.id = pt.uom_id
-                 WHERE (src.parent_path LIKE r.pattern)
-                    <> (dst.parent_path LIKE r.pattern)
-                 GROUP BY 1, 2
-                """,
-                rules=self._jit_rules_cte(rules),
-                start=start_day,
-                start_dt=start_dt,
-            )
+        flows = self._jit_daily_sums(
+            rules,
+            start_day,
+            end_day,
+            inside=SQL("dst.parent_path LIKE r.pattern"),
+            condition=SQL(
+                "(src.parent_path LIKE r.pattern) <> (dst.parent_path LIKE r.pattern)"
+            ),
         )
-        flows = self.env.cr.fetchall()
         self.env.cr.execute(
             SQL(
                 """
@@ -649,10 +664,9 @@ class StockWarehouseOrderpoint(models.Model):
         for idx, qty in self.env.cr.fetchall():
             on_hand[idx] = qty
         net = np.zeros((n, n_days))
-        if flows:
-            idx, day, qty = (np.array(c) for c in zip(*flows, strict=True))
-            day = np.minimum(day.astype(np.int64), n_days - 1)
-            np.add.at(net, (idx.astype(np.int64), day), qty.astype(float))
+        if flows is not None:
+            idx, day, qty = flows
+            np.add.at(net, (idx, np.minimum(day, n_days - 1)), qty)
         return jit_core.stockout_mask(on_hand, net)
 
     def _jit_lead_times(self, rules, today):
@@ -742,10 +756,13 @@ class StockWarehouseOrderpoint(models.Model):
                 names=SQL(", ").join(SQL.identifier(name) for name in names),
             )
         )
-        records = self.browse(ids.tolist())
-        fnames = [*names, "jit_last_computed", "jit_last_run_id"]
-        records.invalidate_recordset(fnames)
-        records.modified(["product_min_qty", "product_max_qty"])
+        # Only the cache needs refreshing: min and max are written together
+        # and consistent (max >= min), so Odoo's computes that keep them so
+        # have nothing to recompute, and the quantities to order are not
+        # stored.
+        self.browse(ids.tolist()).invalidate_recordset(
+            [*names, "jit_last_computed", "jit_last_run_id"]
+        )
 
     @staticmethod
     def _jit_sql_list(values):
