@@ -38,6 +38,10 @@ class JitRun(models.Model):
     no_history_count = fields.Integer(string="No History", readonly=True)
     failed_count = fields.Integer(string="Failed", readonly=True)
     duration = fields.Float(string="Duration (s)", readonly=True, digits=(16, 2))
+    last_rule_id = fields.Integer(
+        readonly=True,
+        help="Rules are computed in id order; a resumed run starts after this.",
+    )
 
     @api.depends("started_at", "origin")
     def _compute_name(self):
@@ -46,12 +50,13 @@ class JitRun(models.Model):
             run.name = f"{origins.get(run.origin, '')} {run.started_at or ''}".strip()
 
     def _todo_domain(self):
-        """JIT rules of this run's company that the run has not reached yet."""
+        """JIT rules of this run's company that the run has not reached yet
+        (rules are taken in id order, so this is an index range)."""
         self.ensure_one()
         return [
             ("jit_enabled", "=", True),
             ("company_id", "=", self.company_id.id),
-            ("jit_last_run_id", "!=", self.id),
+            ("id", ">", self.last_rule_id),
         ]
 
     def _close(self):

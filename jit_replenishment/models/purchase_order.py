@@ -131,13 +131,20 @@ class PurchaseOrder(models.Model):
         }
 
     def _jit_channel(self):
-        """Where a confirmation comes from: the portal says so in the context;
-        a call through the external API is seen on the request path."""
+        """Where a confirmation comes from: the context says so when the
+        caller knows (portal, scheduler); a web-client request is the buyer's;
+        without an HTTP request (Odoo hides it while serving XML-RPC and
+        JSON-RPC, and scripts have none) it is the external API."""
         channel = self.env.context.get("jit_channel")
         if channel:
             return channel
-        if request and request.httprequest.path.startswith(API_PATHS):
+        if not request:
             return "api"
+        path = request.httprequest.path
+        if path.startswith(API_PATHS):
+            return "api"
+        if path.startswith("/my/"):
+            return "portal"
         return "buyer"
 
     def _jit_lock(self):

@@ -1,5 +1,7 @@
 # Copyright 2026 JIT Replenishment Suite
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from collections import defaultdict
+
 from odoo import models
 
 from .stock_warehouse_orderpoint import CONSUMING_USAGES
@@ -67,12 +69,13 @@ class StockMove(models.Model):
         )
         if not orderpoints:
             return
-        sources = {(m.product_id.id, m.location_id.parent_path) for m in consumed}
+        paths = defaultdict(set)
+        for move in consumed:
+            paths[move.product_id.id].add(move.location_id.parent_path)
         hit = orderpoints.filtered(
             lambda op: any(
-                product == op.product_id.id
-                and path.startswith(op.location_id.parent_path)
-                for product, path in sources
+                path.startswith(op.location_id.parent_path)
+                for path in paths[op.product_id.id]
             )
         )
-        hit._jit_procure_if_below_min()
+        hit._jit_may_be_below_min()._jit_procure_if_below_min()

@@ -263,18 +263,19 @@ class StockWarehouseOrderpoint(models.Model):
             )
         done = 0
         for run in runs:
-            todo = self.search(run._todo_domain(), limit=batch_size - done, order="id")
+            wanted = batch_size - done
+            todo = self.search(run._todo_domain(), limit=wanted, order="id")
             if todo:
                 todo._jit_compute_guarded(run)
+                run.last_rule_id = todo[-1].id
                 done += len(todo)
-            if not self.search_count(run._todo_domain(), limit=1):
+            if len(todo) < wanted:
                 run._close()
             if done >= batch_size:
                 break
         remaining = sum(
             self.search_count(run._todo_domain())
-            for run in runs
-            if run.state == "running"
+            for run in runs.filtered(lambda r: r.state == "running")
         )
         self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
         return remaining
@@ -856,6 +857,52 @@ class StockWarehouseOrderpoint(models.Model):
     # ------------------------------------------------------------------
     # pull trigger
     # ------------------------------------------------------------------
+    def _jit_may_be_below_min(self):
+        """The rules whose forecast may be below their minimum, found with one
+        query: on hand in the rule's location tree minus every pending move
+        out of it is a lower bound of Odoo's forecast; a rule whose bound is
+        at or above its minimum cannot need ordering, and its exact (costly)
+        forecast is not computed."""
+        if not self:
+            return self
+        self.flush_model()
+        self.env["stock.move"].flush_model()
+        self.env["stock.quant"].flush_model()
+        self.env.cr.execute(
+            SQL(
+                """
+                WITH r AS (
+                    SELECT * FROM unnest(%(ids)s::int[], %(products)s::int[],
+                                         %(patterns)s::varchar[])
+                        AS r(id, product_id, pattern)
+                )
+                SELECT r.id
+                  FROM r
+                  JOIN stock_warehouse_orderpoint op ON op.id = r.id
+                 WHERE COALESCE((
+                        SELECT SUM(q.quantity)
+                          FROM stock_quant q
+                          JOIN stock_location l ON l.id = q.location_id
+                         WHERE q.product_id = r.product_id
+                           AND l.parent_path LIKE r.pattern), 0)
+                     - COALESCE((
+                        SELECT SUM(m.product_qty)
+                          FROM stock_move m
+                          JOIN stock_location src ON src.id = m.location_id
+                          JOIN stock_location dst ON dst.id = m.location_dest_id
+                         WHERE m.product_id = r.product_id
+                           AND m.state NOT IN ('draft', 'done', 'cancel')
+                           AND src.parent_path LIKE r.pattern
+                           AND dst.parent_path NOT LIKE r.pattern), 0)
+                     < op.product_min_qty
+                """,
+                ids=self.ids,
+                products=[op.product_id.id for op in self],
+                patterns=[f"{op.location_id.parent_path}%" for op in self],
+            )
+        )
+        return self.browse([row[0] for row in self.env.cr.fetchall()])
+
     def _jit_procure_if_below_min(self):
         """Procure the JIT rules whose forecast fell below their minimum."""
         below = self.filtered(
