@@ -117,7 +117,7 @@ class JitRunLine(models.Model):
     _order = "run_id desc, id"
 
     run_id = fields.Many2one("jit.run", required=True, ondelete="cascade", index=True)
-    company_id = fields.Many2one(related="run_id.company_id", store=True, index=True)
+    company_id = fields.Many2one(related="run_id.company_id", store=True)
     orderpoint_id = fields.Many2one(
         "stock.warehouse.orderpoint", string="Rule", ondelete="cascade", index=True
     )

@@ -51,6 +51,8 @@ class StockWarehouseOrderpoint(models.Model):
 
     # Rules per batch: one SQL aggregate, one jit_core call, one bulk write.
     _jit_batch_size = 1000
+    # Memory for the batch's consumption aggregate (PostgreSQL work_mem).
+    _jit_work_mem = "64MB"
     # Receipts needed before a measured lead time replaces the vendor delay.
     _jit_min_lead_time_samples = 3
 
@@ -73,7 +75,6 @@ class StockWarehouseOrderpoint(models.Model):
         string="Profile Used",
         readonly=True,
         copy=False,
-        index="btree_not_null",
     )
     jit_adu = fields.Float(
         string="ADU",
@@ -129,7 +130,6 @@ class StockWarehouseOrderpoint(models.Model):
         readonly=True,
         copy=False,
         ondelete="set null",
-        index="btree_not_null",
     )
     jit_state = fields.Selection(
         JIT_STATES, string="JIT State", readonly=True, copy=False
@@ -582,6 +582,9 @@ class StockWarehouseOrderpoint(models.Model):
         end_day, the done moves that match `condition`, counted positive when
         `inside` holds and negative otherwise, in the product's unit.
         Returns (idx, day, qty) arrays, or None when no move matched."""
+        # Room for the aggregate to hash in memory rather than sort on disk;
+        # SET LOCAL ends with the transaction.
+        self.env.cr.execute(SQL("SET LOCAL work_mem = %s", self._jit_work_mem))
         return self._jit_fetch_triples(
             SQL(
                 """
