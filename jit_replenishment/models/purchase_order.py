@@ -560,10 +560,15 @@ class PurchaseOrderLine(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        for vals in vals_list:
+            if vals.get("date_planned") and not vals.get("jit_original_date"):
+                vals["jit_original_date"] = vals["date_planned"]
         lines = super().create(vals_list)
-        for line in lines:
-            if line.date_planned and not line.jit_original_date:
-                line.jit_original_date = line.date_planned
+        # Lines whose planned date was computed rather than given.
+        for line in lines.filtered(
+            lambda ln: ln.date_planned and not ln.jit_original_date
+        ):
+            line.jit_original_date = line.date_planned
         jit_orders = lines.filtered(
             lambda ln: ln.orderpoint_id.jit_enabled and not ln.order_id.jit_managed
         ).order_id
