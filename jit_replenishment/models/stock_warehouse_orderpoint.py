@@ -329,7 +329,6 @@ class StockWarehouseOrderpoint(models.Model):
                 {
                     "run_id": run.id,
                     "orderpoint_id": op.id,
-                    "product_id": op.product_id.id,
                     "state": "failed",
                     "old_min_qty": op.product_min_qty,
                     "old_max_qty": op.product_max_qty,
@@ -550,10 +549,12 @@ class StockWarehouseOrderpoint(models.Model):
         return SQL(
             "SELECT * FROM unnest(%s::int[], %s::int[], %s::varchar[], %s::float8[]) "
             "AS r(idx, product_id, pattern, factor)",
-            list(range(len(rules["id"]))),
-            rules["product_id"].tolist(),
-            [f"{path}%" for path in rules["path"]],
-            rules["uom_factor"].tolist(),
+            self._jit_sql_list(np.arange(len(rules["id"]))),
+            self._jit_sql_list(rules["product_id"]),
+            self._jit_sql_list(
+                np.array([f"{path}%" for path in rules["path"]], dtype=object)
+            ),
+            self._jit_sql_list(rules["uom_factor"]),
         )
 
     def _jit_fetch_triples(self, query):
@@ -770,19 +771,28 @@ class StockWarehouseOrderpoint(models.Model):
 
     @staticmethod
     def _jit_sql_list(values):
+        """A PostgreSQL array literal ('{1.5,2,NULL}') for a bound parameter:
+        one string for PostgreSQL to parse, instead of an ARRAY[...]
+        expression of a thousand constants."""
         array = np.asarray(values)
         if array.dtype.kind == "f":
-            return [float(v) for v in array]
-        if array.dtype.kind in "iu":
-            return [int(v) for v in array]
-        return [None if v is None else str(v) for v in array]
+            items = array.astype(float).astype(str)
+        elif array.dtype.kind in "iub":
+            items = array.astype(np.int64).astype(str)
+        else:
+            items = [
+                "NULL"
+                if v is None
+                else '"' + str(v).replace("\\", "\\\\").replace('"', '\\"') + '"'
+                for v in array
+            ]
+        return "{" + ",".join(items) + "}"
 
     def _jit_write_run_lines(self, run, rules, results, out, lead, old_min, old_max):
         """One INSERT for the batch's run lines."""
         n = len(rules["id"])
         cols = {
             "orderpoint_id": ("int4", rules["id"]),
-            "product_id": ("int4", rules["product_id"]),
             "profile_id": ("int4", rules["profile_id"]),
             "state": ("varchar", results["jit_state"]),
             "old_min_qty": ("float8", old_min),
@@ -801,15 +811,14 @@ class StockWarehouseOrderpoint(models.Model):
             SQL(
                 """
                 INSERT INTO jit_run_line
-                       (run_id, company_id, create_uid, create_date, write_uid,
-                        write_date, %(names)s)
-                SELECT %(run)s, %(company)s, %(uid)s, now() at time zone 'UTC',
+                       (run_id, create_uid, create_date, write_uid, write_date,
+                        %(names)s)
+                SELECT %(run)s, %(uid)s, now() at time zone 'UTC',
                        %(uid)s, now() at time zone 'UTC', %(names)s
                   FROM unnest(%(arrays)s) AS v(%(names)s)
                 """,
                 names=SQL(", ").join(SQL.identifier(c) for c in cols),
                 run=run.id,
-                company=run.company_id.id,
                 uid=self.env.uid,
                 arrays=SQL(", ").join(
                     SQL("%s::" + typ + "[]", self._jit_sql_list(values))
