@@ -47,13 +47,6 @@ HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 RESULT_TAG = "BENCH-RESULT:"
 CONSUMING_USAGES = ("customer", "production", "inventory")
-COVERING_INDEX = """
-    CREATE INDEX IF NOT EXISTS jit_bench_move_done_covering_idx
-        ON stock_move (product_id, date)
-        INCLUDE (location_id, location_dest_id, product_uom, quantity)
-     WHERE state = 'done'
-"""
-
 # Targets of the issue (wall time and memory are stated for N = 100,000 rules
 # over 10 million moves on a 2-core machine).
 TARGET_WALL_S = 60.0
@@ -119,20 +112,6 @@ def parse_args(argv=None):
     p.add_argument(
         "--profile", action="store_true", help="cProfile the recompute worker"
     )
-    p.add_argument(
-        "--covering-index",
-        action="store_true",
-        help="what-if: add a covering index on done moves before measuring "
-        "(product_id, date) INCLUDE (location_id, location_dest_id, product_uom, "
-        "quantity) WHERE state = 'done'",
-    )
-    p.add_argument(
-        "--what-if-arrays",
-        action="store_true",
-        help="what-if: replace the addon's consumption aggregate by the one "
-        "suggested in BENCHMARKS.md (no GROUP BY, no product joins, three "
-        "float8 arrays) in the recompute and check workers",
-    )
     p.add_argument("--odoo-bin", default=env.get("ODOO_BIN", "/opt/odoo18/odoo-bin"))
     p.add_argument(
         "--addons-path",
@@ -181,7 +160,7 @@ def forwarded_args(args):
         value = getattr(args, name)
         if value is not None:
             out += [f"--{name.replace('_', '-')}", str(value)]
-    for flag in ("no_move_lines", "profile", "what_if_arrays"):
+    for flag in ("no_move_lines", "profile"):
         if getattr(args, flag):
             out.append(f"--{flag.replace('_', '-')}")
     return out
@@ -573,18 +552,7 @@ def report(args, res):
         "",
         f"Command: `{cmd}`",
         "",
-        f"Code: {res.get('code', 'n/a')}."
-        + (
-            " What-if: the covering index on done moves was added first."
-            if args.covering_index
-            else ""
-        )
-        + (
-            " What-if: the consumption aggregate suggested in BENCHMARKS.md "
-            "replaced the addon's."
-            if args.what_if_arrays
-            else ""
-        ),
+        f"Code: {res.get('code', 'n/a')}.",
         "",
         f"Data: N = {n:,} products with one JIT rule each (WH/Stock), "
         f"{args.moves:,} done outgoing moves"
@@ -772,10 +740,6 @@ def orchestrate(args):
     if fresh_main:
         log(f"filling {main_db}")
         fill_main_db(args, res, main_db)
-    if args.covering_index:
-        log("what-if: covering index on done moves")
-        pg_query(args, COVERING_INDEX, dbname=main_db)
-        pg_query(args, "VACUUM (ANALYZE) stock_move", dbname=main_db)
     log("bare SQL aggregate")
     res["bare"] = measure_bare(args, main_db)
     bare_values = res["bare"].pop("values")
@@ -1228,84 +1192,8 @@ def check_orm(env, ids):
     return {k: [str(v[0]), str(v[1])] for k, v in diffs.items()}
 
 
-def suggested_consumption_buckets(self, rules, start_day, end_day):
-    """The consumption aggregate suggested in BENCHMARKS.md: the same rows
-    as the addon's, without GROUP BY (jit_core.daily_buckets sums a day's
-    rows), without the product joins per move (the product's unit factor
-    comes with the rule) and returned as three float8/int arrays instead of
-    one Python tuple per (rule, day)."""
-    import numpy as np
-
-    from odoo.tools import SQL
-
-    import jit_core
-
-    n_days = (end_day - start_day).days + 1
-    cr = self.env.cr
-    # In the addon this column would come with _jit_read_rules (uom.factor).
-    cr.execute(
-        "SELECT pp.id, u.factor FROM product_product pp "
-        "JOIN product_template pt ON pt.id = pp.product_tmpl_id "
-        "JOIN uom_uom u ON u.id = pt.uom_id WHERE pp.id = ANY(%s)",
-        [rules["product_id"].tolist()],
-    )
-    factor = dict(cr.fetchall())
-    cr.execute(
-        SQL(
-            """
-            WITH r AS (
-                SELECT * FROM unnest(%(idx)s::int[], %(products)s::int[],
-                                     %(patterns)s::varchar[], %(factors)s::float8[])
-                    AS r(idx, product_id, pattern, uom_factor)
-            )
-            SELECT array_agg(r.idx),
-                   array_agg(sm.date::date - %(start)s::date),
-                   array_agg((CASE WHEN src.parent_path LIKE r.pattern
-                                   THEN 1 ELSE -1 END
-                              * sm.quantity / mu.factor)::float8 * r.uom_factor)
-              FROM r
-              JOIN stock_move sm
-                ON sm.product_id = r.product_id
-               AND sm.state = 'done'
-               AND sm.date >= %(start_dt)s AND sm.date < %(end_dt)s
-              JOIN stock_location src ON src.id = sm.location_id
-              JOIN stock_location dst ON dst.id = sm.location_dest_id
-              JOIN uom_uom mu ON mu.id = sm.product_uom
-             WHERE (src.parent_path LIKE r.pattern AND dst.usage IN %(usages)s)
-                OR (dst.parent_path LIKE r.pattern AND src.usage = 'customer')
-            """,
-            idx=list(range(len(rules["id"]))),
-            products=rules["product_id"].tolist(),
-            patterns=[f"{path}%" for path in rules["path"]],
-            factors=[float(factor[p]) for p in rules["product_id"].tolist()],
-            start=start_day,
-            start_dt=dt.datetime.combine(start_day, dt.time.min),
-            end_dt=dt.datetime.combine(end_day + dt.timedelta(days=1), dt.time.min),
-            usages=CONSUMING_USAGES,
-        )
-    )
-    idx, day, qty = cr.fetchone()
-    n = len(rules["id"])
-    if not idx:
-        return np.zeros((n, n_days))
-    return jit_core.daily_buckets(
-        np.array(idx, dtype=np.int64),
-        np.array(day, dtype=np.int64),
-        np.array(qty, dtype=float),
-        n,
-        n_days,
-    )
-
-
-def apply_what_if(args, registry):
-    if args.what_if_arrays:
-        model = registry["stock.warehouse.orderpoint"]
-        model._jit_consumption_buckets = suggested_consumption_buckets
-
-
 def worker_recompute(args):
     registry = open_registry(args, args.db)
-    apply_what_if(args, registry)
     timer = QueryTimer()
     profiler = None
     with registry.cursor() as cr:
@@ -1371,7 +1259,6 @@ def worker_check(args):
     """ADU and sigma of the first batch of rules from the addon's own
     consumption buckets, without the spike filter."""
     registry = open_registry(args, args.db)
-    apply_what_if(args, registry)
     with registry.cursor() as cr:
         env = new_env(cr)
         Orderpoint = env["stock.warehouse.orderpoint"]

@@ -386,11 +386,10 @@ class PurchaseOrder(models.Model):
                     done |= order
             except Exception:  # noqa: BLE001 - logged, the others go on
                 _logger.exception("JIT fallback of %s failed", order.name)
+        # A full batch may leave more orders due; failed ones are retried at
+        # the next scheduled run, not in a loop now.
         self.env["ir.cron"]._notify_progress(
-            done=len(done),
-            remaining=max(len(orders) - len(done), 0)
-            if len(orders) < batch_size
-            else 1,
+            done=len(done), remaining=int(len(orders) == batch_size)
         )
         return done
 

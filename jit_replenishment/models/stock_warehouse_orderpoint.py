@@ -358,7 +358,7 @@ class StockWarehouseOrderpoint(models.Model):
         buckets = self._jit_consumption_buckets(rules, start_day, end_day)
         stockout = None
         if any(p.exclude_stockout_days for p in profiles.values()):
-            stockout = self._jit_stockout_mask(rules, start_day, end_day, now)
+            stockout = self._jit_stockout_mask(rules, start_day, end_day)
         lead = self._jit_lead_times(rules, end_day)
 
         out = {
@@ -549,12 +549,12 @@ class StockWarehouseOrderpoint(models.Model):
         return SQL(
             "SELECT * FROM unnest(%s::int[], %s::int[], %s::varchar[], %s::float8[]) "
             "AS r(idx, product_id, pattern, factor)",
-            self._jit_sql_list(np.arange(len(rules["id"]))),
-            self._jit_sql_list(rules["product_id"]),
-            self._jit_sql_list(
+            self._jit_sql_array(np.arange(len(rules["id"]))),
+            self._jit_sql_array(rules["product_id"]),
+            self._jit_sql_array(
                 np.array([f"{path}%" for path in rules["path"]], dtype=object)
             ),
-            self._jit_sql_list(rules["uom_factor"]),
+            self._jit_sql_array(rules["uom_factor"]),
         )
 
     def _jit_fetch_triples(self, query):
@@ -637,7 +637,7 @@ class StockWarehouseOrderpoint(models.Model):
         idx, day, qty = triples
         return jit_core.daily_buckets(idx, day, qty, n, n_days)
 
-    def _jit_stockout_mask(self, rules, start_day, end_day, now):
+    def _jit_stockout_mask(self, rules, start_day, end_day):
         """Days that closed with no stock in the rule's location tree, rebuilt
         backwards from today's quants and the daily net flows."""
         n_days = (end_day - start_day).days + 1
@@ -734,7 +734,9 @@ class StockWarehouseOrderpoint(models.Model):
         """One UPDATE for the batch, then tell the ORM what changed."""
         names = list(RESULT_COLUMNS)
         arrays = [
-            SQL("%s::" + RESULT_COLUMNS[name] + "[]", self._jit_sql_list(results[name]))
+            SQL(
+                "%s::" + RESULT_COLUMNS[name] + "[]", self._jit_sql_array(results[name])
+            )
             for name in names
         ]
         self.env.cr.execute(
@@ -770,7 +772,7 @@ class StockWarehouseOrderpoint(models.Model):
         )
 
     @staticmethod
-    def _jit_sql_list(values):
+    def _jit_sql_array(values):
         """A PostgreSQL array literal ('{1.5,2,NULL}') for a bound parameter:
         one string for PostgreSQL to parse, instead of an ARRAY[...]
         expression of a thousand constants."""
@@ -821,7 +823,7 @@ class StockWarehouseOrderpoint(models.Model):
                 run=run.id,
                 uid=self.env.uid,
                 arrays=SQL(", ").join(
-                    SQL("%s::" + typ + "[]", self._jit_sql_list(values))
+                    SQL("%s::" + typ + "[]", self._jit_sql_array(values))
                     for typ, values in cols.values()
                 ),
             )
