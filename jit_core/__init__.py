@@ -1,6 +1,6 @@
 """Pure numpy engine for JIT replenishment (no Odoo imports)."""
 
-from .demand import DemandStats, daily_buckets, demand_stats
+from .demand import DemandStats, daily_buckets, demand_stats, match_keys
 from .leadtime import LeadTimeStats, lead_time_stats
 from .policy import (
     PolicyResult,
@@ -29,6 +29,7 @@ __all__ = [
     "daily_buckets",
     "demand_stats",
     "lead_time_stats",
+    "match_keys",
     "needs_approval",
     "order_quantity",
     "period_bounds",

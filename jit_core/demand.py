@@ -41,6 +41,26 @@ def daily_buckets(
     return np.maximum(totals, 0.0, out=totals).reshape(n_skus, window_days)
 
 
+def match_keys(row_keys: object, keys: object) -> tuple[np.ndarray, np.ndarray]:
+    """Every pair (row, k) with row_keys[row] == keys[k], as two index arrays.
+
+    Used to hand aggregate rows keyed by product to every rule of that product
+    (a product may have rules in several warehouses). Pairs come out by row,
+    then by k; rows whose key is in no rule are left out.
+    """
+    rows = as_int_array("row_keys", row_keys, ndim=1)
+    ks = as_int_array("keys", keys, ndim=1)
+    order = np.argsort(ks, kind="stable")
+    sorted_keys = ks[order]
+    left = np.searchsorted(sorted_keys, rows, side="left")
+    counts = np.searchsorted(sorted_keys, rows, side="right") - left
+    row_pos = np.repeat(np.arange(rows.size), counts)
+    # Position of each pair inside its row's run of equal keys.
+    starts = np.repeat(np.cumsum(counts) - counts, counts)
+    offset = np.arange(row_pos.size) - starts
+    return row_pos, order[np.repeat(left, counts) + offset]
+
+
 @dataclass(frozen=True, eq=False)
 class DemandStats:
     """Per-SKU demand statistics; `clipped` is the series after the spike filter."""

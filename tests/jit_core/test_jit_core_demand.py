@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from jit_core import DemandStats, daily_buckets, demand_stats
+from jit_core import DemandStats, daily_buckets, demand_stats, match_keys
 
 # One week, two SKUs, rows as they come out of the SQL aggregate (sku, day, qty).
 ROWS = np.array(
@@ -217,3 +217,19 @@ def test_stockout_mask_shape():
 def test_buckets_must_be_2d():
     with pytest.raises(ValueError, match=r"buckets must be a 2-D"):
         demand_stats([1.0, 2.0])
+
+
+def test_match_keys_golden():
+    """Rows of products 7, 5, 9, 7; rules of products 5, 7, 7 (two warehouses).
+
+    row 0 (7) -> rules 1 and 2; row 1 (5) -> rule 0; row 2 (9) -> none;
+    row 3 (7) -> rules 1 and 2.
+    """
+    row_pos, rule_pos = match_keys([7, 5, 9, 7], [5, 7, 7])
+    assert row_pos.tolist() == [0, 0, 1, 3, 3]
+    assert rule_pos.tolist() == [1, 2, 0, 1, 2]
+
+
+def test_match_keys_rejects_non_integers():
+    with pytest.raises(ValueError, match="row_keys"):
+        match_keys([1.5], [1])

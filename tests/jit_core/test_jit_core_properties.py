@@ -11,6 +11,7 @@ from hypothesis.extra.numpy import arrays
 from jit_core import (
     daily_buckets,
     demand_stats,
+    match_keys,
     order_quantity,
     reorder_point,
     safety_stock,
@@ -137,3 +138,19 @@ def test_daily_buckets_total_is_clipped_sum(rows):
     b = daily_buckets(sku, day, qty, n_skus=4, window_days=7)
     assert b.min() >= 0
     assert b.sum() == expected  # integer quantities: exact
+
+
+@SETTINGS
+@given(
+    rows=st.lists(st.integers(0, 6), max_size=40),
+    keys=st.lists(st.integers(0, 6), max_size=12),
+)
+def test_match_keys_is_the_equi_join(rows, keys):
+    """match_keys gives exactly the pairs a nested loop would, in row order."""
+    row_pos, key_pos = match_keys(np.array(rows, dtype=np.int64), np.array(keys))
+    got = sorted(zip(row_pos.tolist(), key_pos.tolist(), strict=True))
+    want = [
+        (i, k) for i, r in enumerate(rows) for k, key in enumerate(keys) if r == key
+    ]
+    assert got == want
+    assert row_pos.tolist() == sorted(row_pos.tolist())
