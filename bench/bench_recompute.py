@@ -1263,8 +1263,8 @@ def worker_check(args):
         env = new_env(cr)
         Orderpoint = env["stock.warehouse.orderpoint"]
         ops = Orderpoint.search([("jit_enabled", "=", True)], limit=1000, order="id")
-        rules = ops._jit_read_rules()
         end_day = utc_today()
+        rules = ops._jit_read_rules(end_day)
         start_day = end_day - dt.timedelta(days=args.window - 1)
         buckets = ops._jit_consumption_buckets(rules, start_day, end_day)
         values = {

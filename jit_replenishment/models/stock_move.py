@@ -1,7 +1,5 @@
 # Copyright 2026 JIT Replenishment Suite
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from collections import defaultdict
-
 from odoo import models
 
 from .stock_warehouse_orderpoint import CONSUMING_USAGES
@@ -57,25 +55,6 @@ class StockMove(models.Model):
                 and m.location_dest_id.usage in CONSUMING_USAGES
             )
         )
-        if not consumed:
-            return
-        orderpoints = self.env["stock.warehouse.orderpoint"].search(
-            [
-                ("jit_enabled", "=", True),
-                ("trigger", "=", "auto"),
-                ("product_id", "in", consumed.product_id.ids),
-                ("company_id", "in", consumed.company_id.ids),
-            ]
-        )
-        if not orderpoints:
-            return
-        paths = defaultdict(set)
-        for move in consumed:
-            paths[move.product_id.id].add(move.location_id.parent_path)
-        hit = orderpoints.filtered(
-            lambda op: any(
-                path.startswith(op.location_id.parent_path)
-                for path in paths[op.product_id.id]
-            )
-        )
-        hit._jit_may_be_below_min()._jit_procure_if_below_min()
+        if consumed:
+            orderpoints = self.env["stock.warehouse.orderpoint"]
+            orderpoints._jit_pulled_by(consumed)._jit_procure_if_below_min()

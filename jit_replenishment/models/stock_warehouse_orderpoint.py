@@ -27,6 +27,19 @@ JIT_STATES = [
     ("failed", "Failed"),
 ]
 
+# One done move as it comes out of _jit_done_moves (big-endian, as sent by
+# PostgreSQL's int4send/float8send).
+MOVE_ROW = np.dtype(
+    [
+        ("product", ">i4"),
+        ("day", ">i4"),
+        ("src", ">i4"),
+        ("dst", ">i4"),
+        ("uom", ">i4"),
+        ("qty", ">f8"),
+    ]
+)
+
 # Columns written back in bulk by _jit_write_results, with their SQL types.
 RESULT_COLUMNS = {
     "jit_profile_used_id": "int4",
@@ -51,8 +64,6 @@ class StockWarehouseOrderpoint(models.Model):
 
     # Rules per batch: one SQL aggregate, one jit_core call, one bulk write.
     _jit_batch_size = 1000
-    # Memory for the batch's consumption aggregate (PostgreSQL work_mem).
-    _jit_work_mem = "64MB"
     # Receipts needed before a measured lead time replaces the vendor delay.
     _jit_min_lead_time_samples = 3
 
@@ -256,26 +267,42 @@ class StockWarehouseOrderpoint(models.Model):
         runs = Run.search([("origin", "=", "cron"), ("state", "=", "running")])
         if not runs:
             companies = self._read_group(
-                [("jit_enabled", "=", True)], ["company_id"], []
+                [("jit_enabled", "=", True)], ["company_id"], ["__count"]
             )
             runs = Run.create(
-                [{"origin": "cron", "company_id": c.id} for (c,) in companies]
+                [
+                    {"origin": "cron", "company_id": company.id, "rule_total": count}
+                    for company, count in companies
+                ]
             )
         done = 0
+        more = False
         for run in runs:
             wanted = batch_size - done
-            todo = self.search(run._todo_domain(), limit=wanted, order="id")
-            if todo:
-                todo._jit_compute_guarded(run)
-                run.last_rule_id = todo[-1].id
-                done += len(todo)
-            if len(todo) < wanted:
-                run._close()
-            if done >= batch_size:
+            # One rule beyond the batch tells whether the run goes on.
+            todo = self.search(run._todo_domain(), limit=wanted + 1, order="id")
+            batch = todo[:wanted]
+            if batch:
+                batch._jit_compute_guarded(run)
+                run.write(
+                    {
+                        "last_rule_id": batch[-1].id,
+                        "rule_done": run.rule_done + len(batch),
+                    }
+                )
+                done += len(batch)
+            if len(todo) > wanted:
+                more = True
                 break
-        remaining = sum(
-            self.search_count(run._todo_domain())
-            for run in runs.filtered(lambda r: r.state == "running")
+            run._close()
+        # The count of rules left is an estimate (rules may be enabled or
+        # disabled during the run); only "none left" must be exact.
+        remaining = (
+            max(
+                sum(r.rule_total - r.rule_done for r in runs if r.state == "running"), 1
+            )
+            if more
+            else 0
         )
         self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
         return remaining
@@ -349,17 +376,24 @@ class StockWarehouseOrderpoint(models.Model):
             return
         self.flush_model()
         now = fields.Datetime.now()
-        rules = self._jit_read_rules()
+        rules = self._jit_read_rules(now.date())
         profiles = self._jit_resolve_profiles(rules)
         n = len(rules["id"])
         window = int(max(p.window_days for p in profiles.values()))
         end_day = now.date()
         start_day = end_day - timedelta(days=window - 1)
-        buckets = self._jit_consumption_buckets(rules, start_day, end_day)
         stockout = None
         if any(p.exclude_stockout_days for p in profiles.values()):
-            stockout = self._jit_stockout_mask(rules, start_day, end_day)
-        lead = self._jit_lead_times(rules, end_day)
+            # Stock-outs need every move across the rule's location tree:
+            # fetch them all once, consumption is read from the same rows.
+            moves = self._jit_done_moves(
+                rules, start_day, end_day, consuming_only=False
+            )
+            buckets = self._jit_consumption_buckets(rules, start_day, end_day, moves)
+            stockout = self._jit_stockout_mask(rules, start_day, end_day, moves)
+        else:
+            buckets = self._jit_consumption_buckets(rules, start_day, end_day)
+        lead = self._jit_lead_times(rules)
 
         out = {
             "adu": np.zeros(n),
@@ -446,27 +480,59 @@ class StockWarehouseOrderpoint(models.Model):
         if newly_waiting.any():
             self.browse(rules["id"][newly_waiting].tolist())._jit_request_approval(run)
 
-    def _jit_read_rules(self):
-        """One query: what the computation needs of each rule, as arrays."""
+    def _jit_read_rules(self, today):
+        """One query: what the computation needs of each rule, as arrays,
+        with the first vendor price line valid today (sequence order, the
+        variant's own lines first). The product side is read per rule through
+        its primary keys (LATERAL ... OFFSET 0 keeps PostgreSQL from hashing
+        the whole product table for a batch of a thousand rules)."""
         self.env.cr.execute(
             SQL(
                 """
                 SELECT op.id, op.product_id, op.company_id, loc.parent_path,
                        op.product_min_qty, op.product_max_qty,
                        COALESCE(op.qty_multiple, 0), COALESCE(op.jit_state, ''),
-                       op.jit_profile_id,
-                       (pt.jit_profile_id ->> op.company_id::text)::int,
-                       categ.parent_path, uom.rounding, uom.factor
+                       op.jit_profile_id, p.profile, p.categ_path, p.rounding,
+                       p.factor, wv.parent_path,
+                       si.id IS NOT NULL, si.delay,
+                       si.min_qty / p.po_factor * p.factor,
+                       COALESCE(si.jit_lt_samples, 0), si.jit_lt_mean,
+                       si.jit_lt_sigma
                   FROM stock_warehouse_orderpoint op
                   JOIN stock_location loc ON loc.id = op.location_id
-                  JOIN product_product pp ON pp.id = op.product_id
-                  JOIN product_template pt ON pt.id = pp.product_tmpl_id
-                  JOIN product_category categ ON categ.id = pt.categ_id
-                  JOIN uom_uom uom ON uom.id = pt.uom_id
-                 WHERE op.id = ANY(%s)
+                  JOIN stock_warehouse wh ON wh.id = op.warehouse_id
+                  JOIN stock_location wv ON wv.id = wh.view_location_id
+                 CROSS JOIN LATERAL (
+                        SELECT pt.id AS tmpl_id,
+                               (pt.jit_profile_id ->> op.company_id::text)::int
+                                   AS profile,
+                               categ.parent_path AS categ_path, uom.rounding,
+                               uom.factor, po.factor AS po_factor
+                          FROM product_product pp
+                          JOIN product_template pt ON pt.id = pp.product_tmpl_id
+                          JOIN product_category categ ON categ.id = pt.categ_id
+                          JOIN uom_uom uom ON uom.id = pt.uom_id
+                          JOIN uom_uom po ON po.id = pt.uom_po_id
+                         WHERE pp.id = op.product_id
+                        OFFSET 0) p
+                  LEFT JOIN LATERAL (
+                        SELECT si.id, si.delay, si.min_qty, si.jit_lt_samples,
+                               si.jit_lt_mean, si.jit_lt_sigma
+                          FROM product_supplierinfo si
+                         WHERE si.product_tmpl_id = p.tmpl_id
+                           AND (si.product_id IS NULL
+                                OR si.product_id = op.product_id)
+                           AND (si.company_id IS NULL
+                                OR si.company_id = op.company_id)
+                           AND (si.date_start IS NULL OR si.date_start <= %(today)s)
+                           AND (si.date_end IS NULL OR si.date_end >= %(today)s)
+                         ORDER BY si.sequence, si.product_id NULLS LAST, si.id
+                         LIMIT 1) si ON TRUE
+                 WHERE op.id = ANY(%(ids)s::int[])
                  ORDER BY op.id
                 """,
-                list(self.ids),
+                ids=self._jit_sql_array(np.array(self.ids, dtype=np.int64)),
+                today=today,
             )
         )
         rows = self.env.cr.fetchall()
@@ -485,6 +551,21 @@ class StockWarehouseOrderpoint(models.Model):
             "categ_path": list(cols[10]),
             "uom_rounding": np.array(cols[11], dtype=float),
             "uom_factor": np.array(cols[12], dtype=float),
+            # Consumption is counted at the warehouse's boundary (its view
+            # location's tree), unless the rule lies outside its warehouse.
+            "wh_path": np.array(
+                [
+                    wh if path.startswith(wh) else path
+                    for path, wh in zip(cols[3], cols[13], strict=True)
+                ],
+                dtype=object,
+            ),
+            "has_vendor": np.array(cols[14], dtype=bool),
+            "vendor_delay": np.array(cols[15], dtype=float),
+            "vendor_moq": np.array(cols[16], dtype=float),
+            "lt_samples": np.array(cols[17], dtype=np.int64),
+            "lt_mean": np.array(cols[18], dtype=float),
+            "lt_sigma": np.array(cols[19], dtype=float),
         }
 
     def _jit_resolve_profiles(self, rules):
@@ -557,99 +638,150 @@ class StockWarehouseOrderpoint(models.Model):
             self._jit_sql_array(rules["uom_factor"]),
         )
 
-    def _jit_fetch_triples(self, query):
-        """Run a query returning (idx, day, qty) rows as three numpy arrays.
+    def _jit_lookups(self):
+        """Locations and units as arrays indexed by id, with one extra slot
+        at the end of the location arrays for ids unknown here (created after
+        this was read): parent_path, whether a location consumes (customer,
+        production, inventory loss), whether it is a customer location, and
+        each unit's factor."""
+        self.env.cr.execute(SQL("SELECT id, parent_path, usage FROM stock_location"))
+        rows = self.env.cr.fetchall()
+        size = max((row[0] for row in rows), default=0) + 1
+        paths = np.full(size + 1, "", dtype=object)
+        usages = np.full(size + 1, "", dtype=object)
+        for loc_id, path, usage in rows:
+            paths[loc_id] = path or ""
+            usages[loc_id] = usage
+        self.env.cr.execute(SQL("SELECT id, factor FROM uom_uom"))
+        uoms = self.env.cr.fetchall()
+        factors = np.zeros(max((row[0] for row in uoms), default=0) + 1)
+        for uom_id, factor in uoms:
+            factors[uom_id] = factor
+        return {
+            "size": size,
+            "path": paths,
+            "consuming": np.isin(usages, CONSUMING_USAGES),
+            "customer": usages == "customer",
+            "uom_factor": factors,
+        }
 
-        The rows come back as three comma-separated strings parsed by numpy:
-        much cheaper than building a Python tuple per row."""
+    @staticmethod
+    def _jit_loc(lookups, ids):
+        """Location ids as indexes into the lookup arrays of _jit_lookups."""
+        return np.minimum(ids, lookups["size"])
+
+    @staticmethod
+    def _jit_tree_test(lookups, tree_paths, rule):
+        """A test `inside(loc)`: whether location loc[i] lies in the location
+        tree (parent_path prefix) tree_paths[rule[i]]. One row of lookups per
+        distinct tree: a batch has a handful."""
+        trees, tree_of_rule = np.unique(tree_paths, return_inverse=True)
+        paths = lookups["path"]
+        table = np.zeros((len(trees), paths.size), dtype=bool)
+        for t, tree in enumerate(trees):
+            table[t, :-1] = [path.startswith(tree) for path in paths[:-1]]
+        tree = tree_of_rule[rule]
+        return lambda loc: table[tree, loc]
+
+    @staticmethod
+    def _jit_rule_qty(rules, moves, row, rule, sign):
+        """Days and signed quantities, in the rule's product unit, of the
+        (move row, rule) pairs whose sign is not 0."""
+        keep = sign != 0
+        row, rule = row[keep], rule[keep]
+        factors = moves["lookups"]["uom_factor"]
+        qty = (
+            sign[keep]
+            * moves["qty"][row]
+            / factors[moves["uom"][row]]
+            * rules["uom_factor"][rule]
+        )
+        return moves["day"][row], qty
+
+    def _jit_done_moves(self, rules, start_day, end_day, consuming_only):
+        """The done moves of the batch's products from start_day to end_day,
+        one binary row each (product, day index, source, destination, unit,
+        quantity), parsed by numpy: no per-row Python object, no join.
+
+        With `consuming_only`, only moves to a consuming location or from a
+        customer come back (a superset of what any rule counts as
+        consumption); the location trees are applied in numpy."""
+        lookups = self._jit_lookups()
+        where = SQL()
+        if consuming_only:
+            where = SQL(
+                "AND (sm.location_dest_id = ANY(%s::int[])"
+                " OR sm.location_id = ANY(%s::int[]))",
+                self._jit_sql_array(np.flatnonzero(lookups["consuming"])),
+                self._jit_sql_array(np.flatnonzero(lookups["customer"])),
+            )
         self.env.cr.execute(
             SQL(
-                "SELECT string_agg(t.idx::text, ','), string_agg(t.day::text, ','), "
-                "string_agg(t.qty::text, ',') FROM (%s) AS t(idx, day, qty)",
-                query,
-            )
-        )
-        idx, day, qty = self.env.cr.fetchone()
-        if not idx:
-            return None
-        return (
-            np.fromstring(idx, dtype=np.int64, sep=","),
-            np.fromstring(day, dtype=np.int64, sep=","),
-            np.fromstring(qty, dtype=float, sep=","),
-        )
-
-    def _jit_daily_sums(self, rules, start_day, end_day, inside, condition):
-        """One aggregate for the batch: per rule and day from start_day to
-        end_day, the done moves that match `condition`, counted positive when
-        `inside` holds and negative otherwise, in the product's unit.
-        Returns (idx, day, qty) arrays, or None when no move matched."""
-        # Room for the aggregate to hash in memory rather than sort on disk;
-        # SET LOCAL ends with the transaction.
-        self.env.cr.execute(SQL("SET LOCAL work_mem = %s", self._jit_work_mem))
-        return self._jit_fetch_triples(
-            SQL(
                 """
-                WITH r AS (%(rules)s)
-                SELECT r.idx,
-                       sm.date::date - %(start)s::date,
-                       SUM(CASE WHEN %(inside)s THEN 1 ELSE -1 END
-                           * sm.quantity / mu.factor * r.factor)::float8
-                  FROM r
-                  JOIN stock_move sm
-                    ON sm.product_id = r.product_id
+                SELECT string_agg(int4send(sm.product_id)
+                                  || int4send(sm.date::date - %(start)s::date)
+                                  || int4send(sm.location_id)
+                                  || int4send(sm.location_dest_id)
+                                  || int4send(sm.product_uom)
+                                  || float8send(sm.quantity::float8), ''::bytea)
+                  FROM stock_move sm
+                 WHERE sm.product_id = ANY(%(products)s::int[])
                    AND sm.state = 'done'
                    AND sm.date >= %(start_dt)s AND sm.date < %(end_dt)s
-                  JOIN stock_location src ON src.id = sm.location_id
-                  JOIN stock_location dst ON dst.id = sm.location_dest_id
-                  JOIN uom_uom mu ON mu.id = sm.product_uom
-                 WHERE %(condition)s
-                 GROUP BY 1, 2
+                   %(where)s
                 """,
-                rules=self._jit_rules_cte(rules),
                 start=start_day,
                 start_dt=datetime.combine(start_day, dtime.min),
                 end_dt=datetime.combine(end_day + timedelta(days=1), dtime.min),
-                inside=inside,
-                condition=condition,
+                products=self._jit_sql_array(np.unique(rules["product_id"])),
+                where=where,
             )
         )
+        raw = self.env.cr.fetchone()[0]
+        rows = np.frombuffer(raw or b"", dtype=MOVE_ROW)
+        moves = {name: rows[name].astype(np.int64) for name in MOVE_ROW.names}
+        moves["qty"] = rows["qty"].astype(float)
+        moves["lookups"] = lookups
+        return moves
 
-    def _jit_consumption_buckets(self, rules, start_day, end_day):
-        """One aggregate for the batch: daily consumption per rule, in the
-        product's unit. Consumption = done moves leaving the rule's location
-        tree for a customer, production or inventory-loss/scrap location,
-        minus returns from customers into the tree."""
-        n_days = (end_day - start_day).days + 1
-        triples = self._jit_daily_sums(
-            rules,
-            start_day,
-            end_day,
-            inside=SQL("src.parent_path LIKE r.pattern"),
-            condition=SQL(
-                "(src.parent_path LIKE r.pattern AND dst.usage IN %s)"
-                " OR (dst.parent_path LIKE r.pattern AND src.usage = 'customer')",
-                CONSUMING_USAGES,
-            ),
-        )
+    def _jit_consumption_buckets(self, rules, start_day, end_day, moves=None):
+        """Daily consumption per rule, in the product's unit, from one query
+        for the batch. Consumption = done moves leaving the rule's warehouse
+        (its view location's tree) for a customer, production or
+        inventory-loss/scrap location, minus returns from customers into it;
+        moves between locations of the warehouse (pick, pack, shelves) are
+        not consumption, so a two- or three-step delivery counts once."""
         n = len(rules["id"])
-        if triples is None:
-            return np.zeros((n, n_days))
-        idx, day, qty = triples
-        return jit_core.daily_buckets(idx, day, qty, n, n_days)
-
-    def _jit_stockout_mask(self, rules, start_day, end_day):
-        """Days that closed with no stock in the rule's location tree, rebuilt
-        backwards from today's quants and the daily net flows."""
         n_days = (end_day - start_day).days + 1
-        flows = self._jit_daily_sums(
-            rules,
-            start_day,
-            end_day,
-            inside=SQL("dst.parent_path LIKE r.pattern"),
-            condition=SQL(
-                "(src.parent_path LIKE r.pattern) <> (dst.parent_path LIKE r.pattern)"
-            ),
+        if moves is None:
+            moves = self._jit_done_moves(rules, start_day, end_day, consuming_only=True)
+        lookups = moves["lookups"]
+        row, rule = jit_core.match_keys(moves["product"], rules["product_id"])
+        inside = self._jit_tree_test(lookups, rules["wh_path"], rule)
+        src = self._jit_loc(lookups, moves["src"][row])
+        dst = self._jit_loc(lookups, moves["dst"][row])
+        sign = (inside(src) & lookups["consuming"][dst]).astype(float) - (
+            inside(dst) & lookups["customer"][src]
         )
+        day, qty = self._jit_rule_qty(rules, moves, row, rule, sign)
+        return jit_core.daily_buckets(rule[sign != 0], day, qty, n, n_days)
+
+    def _jit_stockout_mask(self, rules, start_day, end_day, moves):
+        """Days that closed with no stock in the rule's location tree, rebuilt
+        backwards from today's quants and the daily net flows across the
+        tree's boundary (`moves`: all done moves of the batch's products)."""
+        n = len(rules["id"])
+        n_days = (end_day - start_day).days + 1
+        lookups = moves["lookups"]
+        row, rule = jit_core.match_keys(moves["product"], rules["product_id"])
+        inside = self._jit_tree_test(lookups, rules["path"], rule)
+        sign = inside(self._jit_loc(lookups, moves["dst"][row])).astype(float) - inside(
+            self._jit_loc(lookups, moves["src"][row])
+        )
+        day, qty = self._jit_rule_qty(rules, moves, row, rule, sign)
+        net = np.bincount(
+            rule[sign != 0] * n_days + day, weights=qty, minlength=n * n_days
+        ).reshape(n, n_days)
         self.env.cr.execute(
             SQL(
                 """
@@ -664,70 +796,32 @@ class StockWarehouseOrderpoint(models.Model):
                 rules=self._jit_rules_cte(rules),
             )
         )
-        n = len(rules["id"])
         on_hand = np.zeros(n)
         for idx, qty in self.env.cr.fetchall():
             on_hand[idx] = qty
-        net = np.zeros((n, n_days))
-        if flows is not None:
-            idx, day, qty = flows
-            np.add.at(net, (idx, np.minimum(day, n_days - 1)), qty)
         return jit_core.stockout_mask(on_hand, net)
 
-    def _jit_lead_times(self, rules, today):
-        """Lead time per rule: the first valid vendor price line's measured
-        lead time (mean and σ, once enough receipts were measured) or else its
-        stated delay, plus the company's purchase lead days; MOQ in the
-        product's unit."""
-        self.env.cr.execute(
-            SQL(
-                """
-                WITH r AS (%(rules)s)
-                SELECT DISTINCT ON (r.idx) r.idx, si.delay,
-                       si.min_qty / po.factor * u.factor,
-                       COALESCE(si.jit_lt_samples, 0), si.jit_lt_mean,
-                       si.jit_lt_sigma
-                  FROM r
-                  JOIN product_product pp ON pp.id = r.product_id
-                  JOIN product_template pt ON pt.id = pp.product_tmpl_id
-                  JOIN uom_uom u ON u.id = pt.uom_id
-                  JOIN uom_uom po ON po.id = pt.uom_po_id
-                  JOIN product_supplierinfo si
-                    ON si.product_tmpl_id = pt.id
-                   AND (si.product_id IS NULL OR si.product_id = pp.id)
-                   AND (si.company_id IS NULL OR si.company_id = %(company)s)
-                   AND (si.date_start IS NULL OR si.date_start <= %(today)s)
-                   AND (si.date_end IS NULL OR si.date_end >= %(today)s)
-                 ORDER BY r.idx, si.sequence, si.product_id NULLS LAST, si.id
-                """,
-                rules=self._jit_rules_cte(rules),
-                company=int(rules["company_id"][0]),
-                today=today,
-            )
-        )
-        n = len(rules["id"])
-        company = self.env["res.company"].browse(int(rules["company_id"][0]))
-        company_days = float(company.po_lead + company.days_to_purchase)
-        lead_time = np.full(n, company_days)
-        moq = np.zeros(n)
-        source = np.full(n, "company", dtype=object)
-        sigma = np.zeros(n)
-        min_samples = self._jit_min_lead_time_samples
-        for idx, delay, min_qty, samples, lt_mean, lt_sigma in self.env.cr.fetchall():
-            moq[idx] = min_qty or 0.0
-            if samples >= min_samples:
-                # Measured receipts replace the vendor's stated delay.
-                lead_time[idx] += lt_mean or 0.0
-                sigma[idx] = lt_sigma or 0.0
-                source[idx] = "measured"
-            else:
-                lead_time[idx] += delay or 0
-                source[idx] = "vendor"
+    def _jit_lead_times(self, rules):
+        """Lead time per rule: the vendor price line's measured lead time
+        (mean and σ, once enough receipts were measured) or else its stated
+        delay, plus the company's purchase lead days; MOQ in the product's
+        unit. Rules without a vendor line take the company's days alone."""
+        companies = self.env["res.company"].browse(set(rules["company_id"].tolist()))
+        company_days = {c.id: float(c.po_lead + c.days_to_purchase) for c in companies}
+        lead_time = np.array([company_days[c] for c in rules["company_id"].tolist()])
+        vendor = rules["has_vendor"]
+        measured = vendor & (rules["lt_samples"] >= self._jit_min_lead_time_samples)
+        stated = vendor & ~measured
+        # NULL columns come back as nan.
+        lead_time += np.where(measured, np.nan_to_num(rules["lt_mean"]), 0.0)
+        lead_time += np.where(stated, np.nan_to_num(rules["vendor_delay"]), 0.0)
         return {
             "lead_time": lead_time,
-            "sigma": sigma,
-            "moq": moq,
-            "source": source,
+            "sigma": np.where(measured, np.nan_to_num(rules["lt_sigma"]), 0.0),
+            "moq": np.where(vendor, np.nan_to_num(rules["vendor_moq"]), 0.0),
+            "source": np.where(
+                measured, "measured", np.where(vendor, "vendor", "company")
+            ).astype(object),
         }
 
     def _jit_write_results(self, ids, results, run, now):
@@ -778,9 +872,11 @@ class StockWarehouseOrderpoint(models.Model):
         expression of a thousand constants."""
         array = np.asarray(values)
         if array.dtype.kind == "f":
-            items = array.astype(float).astype(str)
+            # Python's repr is the shortest exact form ('nan' and 'inf' are
+            # valid float8 input too).
+            items = map(repr, array.astype(float).tolist())
         elif array.dtype.kind in "iub":
-            items = array.astype(np.int64).astype(str)
+            items = map(str, array.astype(np.int64).tolist())
         else:
             items = [
                 "NULL"
@@ -812,16 +908,12 @@ class StockWarehouseOrderpoint(models.Model):
         self.env.cr.execute(
             SQL(
                 """
-                INSERT INTO jit_run_line
-                       (run_id, create_uid, create_date, write_uid, write_date,
-                        %(names)s)
-                SELECT %(run)s, %(uid)s, now() at time zone 'UTC',
-                       %(uid)s, now() at time zone 'UTC', %(names)s
+                INSERT INTO jit_run_line (run_id, %(names)s)
+                SELECT %(run)s, %(names)s
                   FROM unnest(%(arrays)s) AS v(%(names)s)
                 """,
                 names=SQL(", ").join(SQL.identifier(c) for c in cols),
                 run=run.id,
-                uid=self.env.uid,
                 arrays=SQL(", ").join(
                     SQL("%s::" + typ + "[]", self._jit_sql_array(values))
                     for typ, values in cols.values()
@@ -871,48 +963,70 @@ class StockWarehouseOrderpoint(models.Model):
     # ------------------------------------------------------------------
     # pull trigger
     # ------------------------------------------------------------------
-    def _jit_may_be_below_min(self):
-        """The rules whose forecast may be below their minimum, found with one
-        query: on hand in the rule's location tree minus every pending move
-        out of it is a lower bound of Odoo's forecast; a rule whose bound is
-        at or above its minimum cannot need ordering, and its exact (costly)
-        forecast is not computed."""
-        if not self:
-            return self
-        self.flush_model()
-        self.env["stock.move"].flush_model()
-        self.env["stock.quant"].flush_model()
+    @api.model
+    def _jit_pulled_by(self, moves):
+        """The JIT rules (automatic trigger) that these validated consumption
+        moves may have brought below their minimum, found with one query:
+        rules of the moves' products in the warehouse each move left (its
+        view location's tree, so a move out of Output in a two-step delivery
+        counts) whose forecast may be below the minimum. On hand in the
+        rule's location tree minus every pending move out of it is a lower
+        bound of Odoo's forecast: a rule whose bound is at or above its
+        minimum cannot need ordering, and its exact (costly) forecast is not
+        computed."""
+        if not moves:
+            return self.browse()
+        for model in ("stock.warehouse.orderpoint", "stock.move", "stock.quant"):
+            self.env[model].flush_model()
         self.env.cr.execute(
             SQL(
                 """
-                WITH r AS (
-                    SELECT * FROM unnest(%(ids)s::int[], %(products)s::int[],
-                                         %(patterns)s::varchar[])
-                        AS r(id, product_id, pattern)
+                WITH m AS (
+                    SELECT DISTINCT m.product_id, l.parent_path AS path
+                      FROM stock_move m
+                      JOIN stock_location l ON l.id = m.location_id
+                     WHERE m.id = ANY(%(moves)s::int[])
+                ), r AS (
+                    SELECT op.id, op.product_id, op.product_min_qty,
+                           loc.parent_path AS tree
+                      FROM stock_warehouse_orderpoint op
+                      JOIN stock_location loc ON loc.id = op.location_id
+                      JOIN stock_warehouse wh ON wh.id = op.warehouse_id
+                      JOIN stock_location wv ON wv.id = wh.view_location_id
+                     WHERE op.product_id = ANY(%(products)s::int[])
+                       AND op.company_id = ANY(%(companies)s::int[])
+                       AND op.jit_enabled AND op.active AND op.trigger = 'auto'
+                       AND EXISTS (
+                            SELECT 1 FROM m
+                             WHERE m.product_id = op.product_id
+                               AND starts_with(m.path, wv.parent_path))
                 )
                 SELECT r.id
                   FROM r
-                  JOIN stock_warehouse_orderpoint op ON op.id = r.id
                  WHERE COALESCE((
                         SELECT SUM(q.quantity)
                           FROM stock_quant q
                           JOIN stock_location l ON l.id = q.location_id
                          WHERE q.product_id = r.product_id
-                           AND l.parent_path LIKE r.pattern), 0)
+                           AND starts_with(l.parent_path, r.tree)), 0)
                      - COALESCE((
-                        SELECT SUM(m.product_qty)
-                          FROM stock_move m
-                          JOIN stock_location src ON src.id = m.location_id
-                          JOIN stock_location dst ON dst.id = m.location_dest_id
-                         WHERE m.product_id = r.product_id
-                           AND m.state NOT IN ('draft', 'done', 'cancel')
-                           AND src.parent_path LIKE r.pattern
-                           AND dst.parent_path NOT LIKE r.pattern), 0)
-                     < op.product_min_qty
+                        SELECT SUM(sm.product_qty)
+                          FROM stock_move sm
+                          JOIN stock_location src ON src.id = sm.location_id
+                          JOIN stock_location dst ON dst.id = sm.location_dest_id
+                         WHERE sm.product_id = r.product_id
+                           AND sm.state NOT IN ('draft', 'done', 'cancel')
+                           AND starts_with(src.parent_path, r.tree)
+                           AND NOT starts_with(dst.parent_path, r.tree)), 0)
+                     < r.product_min_qty
                 """,
-                ids=self.ids,
-                products=[op.product_id.id for op in self],
-                patterns=[f"{op.location_id.parent_path}%" for op in self],
+                moves=self._jit_sql_array(np.array(moves.ids, dtype=np.int64)),
+                products=self._jit_sql_array(
+                    np.array(moves.product_id.ids, dtype=np.int64)
+                ),
+                companies=self._jit_sql_array(
+                    np.array(moves.company_id.ids, dtype=np.int64)
+                ),
             )
         )
         return self.browse([row[0] for row in self.env.cr.fetchall()])

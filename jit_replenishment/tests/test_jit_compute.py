@@ -82,6 +82,34 @@ class TestJitCompute(JitCase):
         self.orderpoint._jit_recompute()
         self.assertAlmostEqual(self.orderpoint.jit_adu, 1.5)
 
+    def test_two_step_delivery_counts_once(self):
+        """Pick (stock -> output, inside the warehouse) then ship (output ->
+        customers): the goods leave the warehouse once. A return from the
+        customer into an input location of the warehouse reduces it.
+
+        10 picked and shipped on day 3, 6 on day 1, 2 returned on day 1
+        into Input -> 10 + 6 - 2 = 14 over 10 days -> ADU 1.4
+        """
+        view = self.warehouse.view_location_id
+        output = self.env["stock.location"].create(
+            {"name": "Output JIT", "location_id": view.id, "usage": "internal"}
+        )
+        entry = self.env["stock.location"].create(
+            {"name": "Input JIT", "location_id": view.id, "usage": "internal"}
+        )
+        product = self.product
+        self._moves(
+            [
+                (product, 10, 3, self.stock, output),
+                (product, 10, 3, output, self.customers),
+                (product, 6, 1, self.stock, output),
+                (product, 6, 1, output, self.customers),
+                (product, 2, 1, self.customers, entry),
+            ]
+        )
+        self.orderpoint._jit_recompute()
+        self.assertAlmostEqual(self.orderpoint.jit_adu, 1.4)
+
     def test_scrap_and_production_are_consumption(self):
         # 3 scrapped + 7 delivered over 10 days -> ADU 1.0
         self._moves(

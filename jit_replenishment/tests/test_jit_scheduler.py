@@ -107,6 +107,7 @@ class TestJitScheduler(JitCase):
         self.assertEqual(len(run), 1, "the three calls resumed one run")
         self.assertEqual(run.state, "done")
         self.assertEqual(run.rule_count, 5)
+        self.assertEqual((run.rule_total, run.rule_done), (5, 5))
         self.assertEqual(len(run.line_ids), 5)
         for op in ops:
             self.assertEqual(op.jit_state, "applied")
@@ -114,6 +115,29 @@ class TestJitScheduler(JitCase):
         # Re-running after the end starts a new run with the same results.
         Orderpoint._cron_jit_recompute(batch_size=1000)
         self.assertAlmostEqual(ops[0].product_min_qty, 27.01, places=2)
+
+    def test_cron_run_of_an_exact_number_of_batches_closes(self):
+        """4 rules in batches of 2: the second call reaches the last rule and
+        closes the run (nothing left), so the next night starts a new run and
+        computes every rule again instead of closing a finished one."""
+        products = [self._product(f"Exact {i}") for i in range(3)]
+        ops = self.orderpoint | self.env["stock.warehouse.orderpoint"].concat(
+            *[self._orderpoint(p) for p in products]
+        )
+        for product in [self.product, *products]:
+            self._deliveries(product, DAILY)
+        Orderpoint = self.env["stock.warehouse.orderpoint"]
+        (Orderpoint.search([("jit_enabled", "=", True)]) - ops).jit_enabled = False
+        self.assertEqual(Orderpoint._cron_jit_recompute(batch_size=2), 2)
+        self.assertEqual(Orderpoint._cron_jit_recompute(batch_size=2), 0)
+        first = self.env["jit.run"].search([("origin", "=", "cron")])
+        self.assertEqual(first.state, "done")
+        self.assertEqual(first.rule_count, 4)
+        # Next night: a new run, all four rules again.
+        self.assertEqual(Orderpoint._cron_jit_recompute(batch_size=4), 0)
+        second = self.env["jit.run"].search([("origin", "=", "cron")]) - first
+        self.assertEqual(second.state, "done")
+        self.assertEqual(second.rule_count, 4)
 
     @mute_logger(ORDERPOINT)
     def test_failing_rule_does_not_stop_the_batch(self):
@@ -126,10 +150,10 @@ class TestJitScheduler(JitCase):
         bad = ops[2]
         original = type(ops)._jit_lead_times
 
-        def broken(records, rules, today):
+        def broken(records, rules):
             if bad.id in rules["id"]:
                 raise ValueError("vendor data broken for this rule")
-            return original(records, rules, today)
+            return original(records, rules)
 
         with patch.object(type(ops), "_jit_lead_times", broken):
             run = ops._jit_recompute()
