@@ -1015,7 +1015,8 @@ class StockWarehouseOrderpoint(models.Model):
                           JOIN stock_location src ON src.id = sm.location_id
                           JOIN stock_location dst ON dst.id = sm.location_dest_id
                          WHERE sm.product_id = r.product_id
-                           AND sm.state NOT IN ('draft', 'done', 'cancel')
+                           AND sm.state IN ('waiting', 'confirmed',
+                                            'partially_available', 'assigned')
                            AND starts_with(src.parent_path, r.tree)
                            AND NOT starts_with(dst.parent_path, r.tree)), 0)
                      < r.product_min_qty
