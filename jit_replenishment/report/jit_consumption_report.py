@@ -14,8 +14,10 @@ class JitConsumptionReport(models.Model):
     minimum and maximum (a read-only SQL view).
 
     Consumption follows the JIT scheduler's definition: done moves leaving the
-    rule's location tree for a customer, production or inventory-loss/scrap
-    location, minus returns from customers into the tree, in the product's unit.
+    rule's warehouse (its view location's tree; the rule's own location tree
+    if the rule lies outside its warehouse) for a customer, production or
+    inventory-loss/scrap location, minus returns from customers into it, in
+    the product's unit.
     Days without any such move have no row.
     """
 
@@ -47,6 +49,7 @@ class JitConsumptionReport(models.Model):
             "state",
         ],
         "stock.location": ["parent_path", "usage"],
+        "stock.warehouse": ["view_location_id"],
         "product.product": ["product_tmpl_id"],
         "product.template": ["uom_id"],
         "uom.uom": ["factor"],
@@ -62,7 +65,7 @@ class JitConsumptionReport(models.Model):
     consumption = fields.Float(
         readonly=True,
         digits="Product Unit of Measure",
-        help="Quantity consumed that day from the rule's location (deliveries, "
+        help="Quantity consumed that day from the rule's warehouse (deliveries, "
         "manufacturing, scrap and inventory losses), minus customer returns, in "
         "the product's unit of measure.",
     )
@@ -99,7 +102,7 @@ class JitConsumptionReport(models.Model):
                    op.company_id AS company_id,
                    sm.date::date AS date,
                    SUM(
-                       CASE WHEN src.parent_path LIKE rule_loc.parent_path || %(any)s
+                       CASE WHEN starts_with(src.parent_path, tree.path)
                             THEN 1 ELSE -1 END
                        * sm.quantity / move_uom.factor * product_uom.factor
                    ) AS consumption,
@@ -108,6 +111,13 @@ class JitConsumptionReport(models.Model):
                    op.product_max_qty AS max_qty
               FROM stock_warehouse_orderpoint op
               JOIN stock_location rule_loc ON rule_loc.id = op.location_id
+              JOIN stock_warehouse wh ON wh.id = op.warehouse_id
+              JOIN stock_location wv ON wv.id = wh.view_location_id
+             CROSS JOIN LATERAL (
+                    SELECT CASE WHEN starts_with(rule_loc.parent_path, wv.parent_path)
+                                THEN wv.parent_path
+                                ELSE rule_loc.parent_path END AS path
+                   ) tree
               JOIN stock_move sm
                 ON sm.product_id = op.product_id
                AND sm.state = 'done'
@@ -121,14 +131,13 @@ class JitConsumptionReport(models.Model):
              WHERE op.jit_enabled
                AND op.active
                AND (
-                    (src.parent_path LIKE rule_loc.parent_path || %(any)s
+                    (starts_with(src.parent_path, tree.path)
                      AND dst.usage IN %(usages)s)
-                    OR (dst.parent_path LIKE rule_loc.parent_path || %(any)s
+                    OR (starts_with(dst.parent_path, tree.path)
                         AND src.usage = 'customer')
                )
              GROUP BY op.id, sm.date::date
             """,
-            any="%",
             days=HISTORY_DAYS,
             usages=CONSUMING_USAGES,
         )

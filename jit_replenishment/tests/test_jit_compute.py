@@ -1,12 +1,14 @@
 # Copyright 2026 JIT Replenishment Suite
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from datetime import timedelta
+
 from freezegun import freeze_time
 
 from odoo.tests import tagged
 
 import jit_core
 
-from .common import NOW, JitCase
+from .common import NOW, TODAY, JitCase
 
 # Ten days of deliveries, oldest first, ending today.
 DAILY = [4, 0, 6, 2, 8, 0, 4, 6, 0, 10]
@@ -109,6 +111,15 @@ class TestJitCompute(JitCase):
         )
         self.orderpoint._jit_recompute()
         self.assertAlmostEqual(self.orderpoint.jit_adu, 1.4)
+        # The consumption report uses the same definition: 10 on day 3,
+        # 6 - 2 = 4 on day 1.
+        rows = self.env["jit.consumption.report"].search(
+            [("orderpoint_id", "=", self.orderpoint.id)]
+        )
+        self.assertEqual(
+            {row.date: row.consumption for row in rows},
+            {TODAY - timedelta(days=3): 10.0, TODAY - timedelta(days=1): 4.0},
+        )
 
     def test_scrap_and_production_are_consumption(self):
         # 3 scrapped + 7 delivered over 10 days -> ADU 1.0
