@@ -121,6 +121,28 @@ class TestJitCompute(JitCase):
             {TODAY - timedelta(days=3): 10.0, TODAY - timedelta(days=1): 4.0},
         )
 
+    def test_rules_of_one_product_in_two_warehouses(self):
+        """One batch, one product, a rule in each warehouse: each rule counts
+        the deliveries leaving its own warehouse only.
+
+        main warehouse: 20 on day 2 -> ADU 2.0; other warehouse: 5 on day 1
+        and 5 on day 0 -> ADU 1.0; a transfer main -> other (internal) is
+        consumption of neither.
+        """
+        other_op = self._orderpoint(self.product, warehouse=self.other_wh)
+        other_stock = self.other_wh.lot_stock_id
+        self._moves(
+            [
+                (self.product, 20, 2, self.stock, self.customers),
+                (self.product, 5, 1, other_stock, self.customers),
+                (self.product, 5, 0, other_stock, self.customers),
+                (self.product, 30, 3, self.stock, other_stock),
+            ]
+        )
+        (self.orderpoint | other_op)._jit_recompute()
+        self.assertAlmostEqual(self.orderpoint.jit_adu, 2.0)
+        self.assertAlmostEqual(other_op.jit_adu, 1.0)
+
     def test_scrap_and_production_are_consumption(self):
         # 3 scrapped + 7 delivered over 10 days -> ADU 1.0
         self._moves(
