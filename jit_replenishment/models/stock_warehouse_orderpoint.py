@@ -40,7 +40,7 @@ MOVE_ROW = np.dtype(
     ]
 )
 
-# Columns written back in bulk by _jit_write_results, with their SQL types.
+# Columns written back in bulk by _jit_write_back, with their SQL types.
 RESULT_COLUMNS = {
     "jit_profile_used_id": "int4",
     "jit_adu": "float8",
@@ -135,12 +135,10 @@ class StockWarehouseOrderpoint(models.Model):
     jit_last_computed = fields.Datetime(
         string="Last Computed", readonly=True, copy=False
     )
+    # Computed from the run lines (not stored: one foreign-key check fewer
+    # per rule in the nightly write-back).
     jit_last_run_id = fields.Many2one(
-        "jit.run",
-        string="Last Run",
-        readonly=True,
-        copy=False,
-        ondelete="set null",
+        "jit.run", string="Last Run", compute="_compute_jit_last_run_id"
     )
     jit_state = fields.Selection(
         JIT_STATES, string="JIT State", readonly=True, copy=False
@@ -155,6 +153,21 @@ class StockWarehouseOrderpoint(models.Model):
         index="btree_not_null",
         help="The run whose change of this rule waits for approval.",
     )
+
+    def _compute_jit_last_run_id(self):
+        last = {}
+        if self.ids:
+            self.env["jit.run.line"].flush_model(["orderpoint_id", "run_id"])
+            self.env.cr.execute(
+                SQL(
+                    "SELECT orderpoint_id, MAX(run_id) FROM jit_run_line"
+                    " WHERE orderpoint_id = ANY(%s) GROUP BY orderpoint_id",
+                    self.ids,
+                )
+            )
+            last = dict(self.env.cr.fetchall())
+        for op in self:
+            op.jit_last_run_id = last.get(op.id, False)
 
     def init(self):
         res = super().init()
@@ -348,7 +361,6 @@ class StockWarehouseOrderpoint(models.Model):
                 "jit_state": "failed",
                 "jit_message": message,
                 "jit_last_computed": now,
-                "jit_last_run_id": run.id,
             }
         )
         self.env["jit.run.line"].sudo().create(
@@ -474,8 +486,17 @@ class StockWarehouseOrderpoint(models.Model):
             "product_min_qty": np.where(apply, new_min, old_min),
             "product_max_qty": np.where(apply, new_max, old_max),
         }
-        self._jit_write_results(rules["id"], results, run, now)
-        self._jit_write_run_lines(run, rules, results, out, lead, old_min, old_max)
+        self._jit_write_back(
+            run,
+            rules,
+            results,
+            {
+                "old_min_qty": ("float8", old_min),
+                "old_max_qty": ("float8", old_max),
+                "z": ("float8", out["z"]),
+            },
+            now,
+        )
         newly_waiting = waiting & (rules["state"] != "waiting")
         if newly_waiting.any():
             self.browse(rules["id"][newly_waiting].tolist())._jit_request_approval(run)
@@ -824,46 +845,76 @@ class StockWarehouseOrderpoint(models.Model):
             ).astype(object),
         }
 
-    def _jit_write_results(self, ids, results, run, now):
-        """One UPDATE for the batch, then tell the ORM what changed."""
+    def _jit_write_back(self, run, rules, results, extra, now):
+        """One statement for the batch: UPDATE the rules with `results` and
+        INSERT their run lines (the same arrays, plus `extra`: old min/max
+        and z), then tell the ORM what changed."""
         names = list(RESULT_COLUMNS)
-        arrays = [
-            SQL(
-                "%s::" + RESULT_COLUMNS[name] + "[]", self._jit_sql_array(results[name])
-            )
-            for name in names
-        ]
+        arrays = {
+            "id": ("int4", rules["id"]),
+            **{name: (RESULT_COLUMNS[name], results[name]) for name in names},
+            **extra,
+        }
+        line_columns = {
+            "orderpoint_id": "id",
+            "profile_id": "jit_profile_used_id",
+            "state": "jit_state",
+            "old_min_qty": "old_min_qty",
+            "old_max_qty": "old_max_qty",
+            "new_min_qty": "jit_min_qty",
+            "new_max_qty": "jit_max_qty",
+            "adu": "jit_adu",
+            "sigma_demand": "jit_sigma",
+            "lead_time": "jit_lead_time",
+            "sigma_lead_time": "jit_lead_time_sigma",
+            "z": "z",
+            "safety_stock": "jit_safety_stock",
+            "spike_days": "jit_spike_days",
+        }
+        ident = SQL.identifier
         self.env.cr.execute(
             SQL(
                 """
-                UPDATE stock_warehouse_orderpoint op
-                   SET %(assignments)s,
-                       jit_last_computed = %(now)s,
-                       jit_last_run_id = %(run)s,
-                       write_date = %(now)s,
-                       write_uid = %(uid)s
-                  FROM unnest(%(ids)s::int[], %(arrays)s) AS v(id, %(names)s)
-                 WHERE op.id = v.id
+                WITH v AS (
+                    SELECT * FROM unnest(%(arrays)s) AS v(%(names)s)
+                ), rules AS (
+                    UPDATE stock_warehouse_orderpoint op
+                       SET %(assignments)s,
+                           jit_last_computed = %(now)s,
+                           write_date = %(now)s,
+                           write_uid = %(uid)s
+                      FROM v
+                     WHERE op.id = v.id
+                )
+                INSERT INTO jit_run_line (run_id, %(line_names)s)
+                SELECT %(run)s, %(line_values)s FROM v
                 """,
+                arrays=SQL(", ").join(
+                    SQL("%s::" + typ + "[]", self._jit_sql_array(values))
+                    for typ, values in arrays.values()
+                ),
+                names=SQL(", ").join(ident(name) for name in arrays),
                 assignments=SQL(", ").join(
-                    SQL("%s = v.%s", SQL.identifier(name), SQL.identifier(name))
-                    for name in names
+                    SQL("%s = v.%s", ident(name), ident(name)) for name in names
                 ),
                 now=now,
-                run=run.id,
                 uid=self.env.uid,
-                ids=ids.tolist(),
-                arrays=SQL(", ").join(arrays),
-                names=SQL(", ").join(SQL.identifier(name) for name in names),
+                run=run.id,
+                line_names=SQL(", ").join(ident(c) for c in line_columns),
+                line_values=SQL(", ").join(
+                    SQL("v.%s", ident(v)) for v in line_columns.values()
+                ),
             )
         )
         # Only the cache needs refreshing: min and max are written together
         # and consistent (max >= min), so Odoo's computes that keep them so
         # have nothing to recompute, and the quantities to order are not
         # stored.
-        self.browse(ids.tolist()).invalidate_recordset(
+        self.browse(rules["id"].tolist()).invalidate_recordset(
             [*names, "jit_last_computed", "jit_last_run_id"]
         )
+        self.env["jit.run.line"].invalidate_model()
+        run.invalidate_recordset(["line_ids"])
 
     @staticmethod
     def _jit_sql_array(values):
@@ -885,44 +936,6 @@ class StockWarehouseOrderpoint(models.Model):
                 for v in array
             ]
         return "{" + ",".join(items) + "}"
-
-    def _jit_write_run_lines(self, run, rules, results, out, lead, old_min, old_max):
-        """One INSERT for the batch's run lines."""
-        n = len(rules["id"])
-        cols = {
-            "orderpoint_id": ("int4", rules["id"]),
-            "profile_id": ("int4", rules["profile_id"]),
-            "state": ("varchar", results["jit_state"]),
-            "old_min_qty": ("float8", old_min),
-            "old_max_qty": ("float8", old_max),
-            "new_min_qty": ("float8", results["jit_min_qty"]),
-            "new_max_qty": ("float8", results["jit_max_qty"]),
-            "adu": ("float8", out["adu"]),
-            "sigma_demand": ("float8", out["sigma"]),
-            "lead_time": ("float8", lead["lead_time"]),
-            "sigma_lead_time": ("float8", lead["sigma"]),
-            "z": ("float8", out["z"]),
-            "safety_stock": ("float8", out["ss"]),
-            "spike_days": ("int4", out["spikes"]),
-        }
-        self.env.cr.execute(
-            SQL(
-                """
-                INSERT INTO jit_run_line (run_id, %(names)s)
-                SELECT %(run)s, %(names)s
-                  FROM unnest(%(arrays)s) AS v(%(names)s)
-                """,
-                names=SQL(", ").join(SQL.identifier(c) for c in cols),
-                run=run.id,
-                arrays=SQL(", ").join(
-                    SQL("%s::" + typ + "[]", self._jit_sql_array(values))
-                    for typ, values in cols.values()
-                ),
-            )
-        )
-        self.env["jit.run.line"].invalidate_model()
-        run.invalidate_recordset(["line_ids"])
-        _logger.debug("JIT run %s: %s lines", run.id, n)
 
     # ------------------------------------------------------------------
     # approvals

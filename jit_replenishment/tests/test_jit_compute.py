@@ -51,6 +51,7 @@ class TestJitCompute(JitCase):
         self._deliveries(self.product, DAILY)
         run = self.orderpoint._jit_recompute()
         self.assertEqual(run.state, "done")
+        self.assertEqual(self.orderpoint.jit_last_run_id, run)
         self.assertEqual(run.rule_count, 1)
         self.assertEqual(run.applied_count, 1)
         line = run.line_ids

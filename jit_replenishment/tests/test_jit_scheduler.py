@@ -80,17 +80,26 @@ class TestJitScheduler(JitCase):
         self.assertEqual(self.orderpoint.product_min_qty, 10)
 
     # --- scheduler -----------------------------------------------------
-    def test_cron_batches_progress_and_resume(self):
-        """Five rules, batches of two: three calls finish one run."""
-        products = [self._product(f"Cron {i}") for i in range(4)]
+    def _only_jit_rules(self, prefix, count, cron=False):
+        """self.orderpoint and `count` more JIT rules with DAILY's history;
+        with `cron`, every other JIT rule (demo data has some) is disabled."""
+        products = [self._product(f"{prefix} {i}") for i in range(count)]
         ops = self.orderpoint | self.env["stock.warehouse.orderpoint"].concat(
             *[self._orderpoint(p) for p in products]
         )
         for product in [self.product, *products]:
             self._deliveries(product, DAILY)
+        if cron:
+            others = self.env["stock.warehouse.orderpoint"].search(
+                [("jit_enabled", "=", True)]
+            )
+            (others - ops).jit_enabled = False
+        return ops
+
+    def test_cron_batches_progress_and_resume(self):
+        """Five rules, batches of two: three calls finish one run."""
+        ops = self._only_jit_rules("Cron", 4, cron=True)
         Orderpoint = self.env["stock.warehouse.orderpoint"]
-        # Only our five rules (demo data has JIT rules too).
-        (Orderpoint.search([("jit_enabled", "=", True)]) - ops).jit_enabled = False
         progress = []
         with patch.object(
             type(self.env["ir.cron"]),
@@ -120,14 +129,8 @@ class TestJitScheduler(JitCase):
         """4 rules in batches of 2: the second call reaches the last rule and
         closes the run (nothing left), so the next night starts a new run and
         computes every rule again instead of closing a finished one."""
-        products = [self._product(f"Exact {i}") for i in range(3)]
-        ops = self.orderpoint | self.env["stock.warehouse.orderpoint"].concat(
-            *[self._orderpoint(p) for p in products]
-        )
-        for product in [self.product, *products]:
-            self._deliveries(product, DAILY)
+        self._only_jit_rules("Exact", 3, cron=True)
         Orderpoint = self.env["stock.warehouse.orderpoint"]
-        (Orderpoint.search([("jit_enabled", "=", True)]) - ops).jit_enabled = False
         self.assertEqual(Orderpoint._cron_jit_recompute(batch_size=2), 2)
         self.assertEqual(Orderpoint._cron_jit_recompute(batch_size=2), 0)
         first = self.env["jit.run"].search([("origin", "=", "cron")])
@@ -141,12 +144,7 @@ class TestJitScheduler(JitCase):
 
     @mute_logger(ORDERPOINT)
     def test_failing_rule_does_not_stop_the_batch(self):
-        products = [self._product(f"Batch {i}") for i in range(3)]
-        ops = self.orderpoint | self.env["stock.warehouse.orderpoint"].concat(
-            *[self._orderpoint(p) for p in products]
-        )
-        for product in [self.product, *products]:
-            self._deliveries(product, DAILY)
+        ops = self._only_jit_rules("Batch", 3)
         bad = ops[2]
         original = type(ops)._jit_lead_times
 
@@ -158,6 +156,7 @@ class TestJitScheduler(JitCase):
         with patch.object(type(ops), "_jit_lead_times", broken):
             run = ops._jit_recompute()
         self.assertEqual(bad.jit_state, "failed")
+        self.assertEqual(bad.jit_last_run_id, run)
         self.assertIn("vendor data broken", bad.jit_message)
         good = ops - bad
         self.assertEqual(set(good.mapped("jit_state")), {"applied"})
