@@ -864,6 +864,23 @@ class QueryTimer:
 
         self._cls.execute = execute
 
+        def copy_expert(cr, sql, file, size=8192):
+            # COPY goes straight to psycopg2 (the addon counts it in
+            # cr.sql_log_count itself): time it like the other statements.
+            t0 = time.perf_counter()
+            try:
+                return cr._obj.copy_expert(sql, file, size)
+            finally:
+                elapsed = time.perf_counter() - t0
+                timer.total += elapsed
+                timer.count += 1
+                head = " ".join(str(sql).split())[:90]
+                stat = timer.by_head.setdefault(head, [0, 0.0])
+                stat[0] += 1
+                stat[1] += elapsed
+
+        self._cls.copy_expert = copy_expert
+
     def top(self, k=12):
         items = sorted(self.by_head.items(), key=lambda kv: -kv[1][1])[:k]
         return [{"sql": h, "count": c, "seconds": round(s, 4)} for h, (c, s) in items]

@@ -1,11 +1,13 @@
 # Copyright 2026 JIT Replenishment Suite
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import io
 import logging
 import random
 from datetime import datetime, timedelta
 from datetime import time as dtime
 
 import numpy as np
+import psycopg2
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
@@ -27,8 +29,8 @@ JIT_STATES = [
     ("failed", "Failed"),
 ]
 
-# One done move as it comes out of _jit_done_moves (big-endian, as sent by
-# PostgreSQL's int4send/float8send).
+# One done move as it comes out of _jit_done_moves (big-endian, as in
+# PostgreSQL's binary COPY format).
 MOVE_ROW = np.dtype(
     [
         ("product", ">i4"),
@@ -39,6 +41,9 @@ MOVE_ROW = np.dtype(
         ("qty", ">f8"),
     ]
 )
+
+# The first 11 bytes of PostgreSQL's binary COPY output.
+COPY_SIGNATURE = b"PGCOPY\n\xff\r\n\x00"
 
 # Columns written back in bulk by _jit_write_back, with their SQL types.
 RESULT_COLUMNS = {
@@ -736,15 +741,12 @@ class StockWarehouseOrderpoint(models.Model):
                 self._jit_sql_array(np.flatnonzero(lookups["consuming"])),
                 self._jit_sql_array(np.flatnonzero(lookups["customer"])),
             )
-        self.env.cr.execute(
+        rows = self._jit_copy_rows(
             SQL(
                 """
-                SELECT string_agg(int4send(sm.product_id)
-                                  || int4send(sm.date::date - %(start)s::date)
-                                  || int4send(sm.location_id)
-                                  || int4send(sm.location_dest_id)
-                                  || int4send(sm.product_uom)
-                                  || float8send(sm.quantity::float8), ''::bytea)
+                SELECT sm.product_id, sm.date::date - %(start)s::date,
+                       sm.location_id, sm.location_dest_id, sm.product_uom,
+                       COALESCE(sm.quantity, 0)::float8
                   FROM stock_move sm
                  WHERE sm.product_id = ANY(%(products)s::int[])
                    AND sm.state = 'done'
@@ -756,14 +758,57 @@ class StockWarehouseOrderpoint(models.Model):
                 end_dt=datetime.combine(end_day + timedelta(days=1), dtime.min),
                 products=self._jit_sql_array(np.unique(rules["product_id"])),
                 where=where,
-            )
+            ),
+            MOVE_ROW,
         )
-        raw = self.env.cr.fetchone()[0]
-        rows = np.frombuffer(raw or b"", dtype=MOVE_ROW)
         moves = {name: rows[name].astype(np.int64) for name in MOVE_ROW.names}
         moves["qty"] = rows["qty"].astype(float)
         moves["lookups"] = lookups
         return moves
+
+    def _jit_copy_rows(self, query, row):
+        """The rows of `query` (columns NOT NULL, of the fixed-size types of
+        the numpy dtype `row`) through COPY ... TO STDOUT in PostgreSQL's
+        binary format, read by numpy without a Python object per row.
+
+        Binary COPY frames each row as a 16-bit field count and each field
+        as a 32-bit length followed by its big-endian value; the frame is
+        checked before the values are trusted."""
+        fields_ = [(f"len{i}", ">i4", name) for i, name in enumerate(row.names)]
+        framed = np.dtype(
+            [("count", ">i2")]
+            + [
+                item
+                for length, kind, name in fields_
+                for item in ((length, kind), (name, row[name]))
+            ]
+        )
+        copy = SQL("COPY (%s) TO STDOUT WITH (FORMAT binary)", query)
+        cr = self.env.cr
+        buffer = io.BytesIO()
+        # As Odoo's own COPY (models.py): no asynchronous wait callback
+        # (gevent) while the COPY runs.
+        callback = psycopg2.extensions.get_wait_callback()
+        psycopg2.extensions.set_wait_callback(None)
+        try:
+            cr.copy_expert(cr.mogrify(copy.code, copy.params).decode(), buffer)
+        finally:
+            psycopg2.extensions.set_wait_callback(callback)
+        cr.sql_log_count += 1
+        data = buffer.getbuffer()
+        if bytes(data[:11]) != COPY_SIGNATURE or bytes(data[-2:]) != b"\xff\xff":
+            raise ValueError("unexpected COPY output from PostgreSQL")
+        # signature, flags, header extension length, header extension
+        header = 19 + int.from_bytes(data[15:19], "big")
+        rows = np.frombuffer(data[header:-2], dtype=framed)
+        expected = [row[name].itemsize for name in row.names]
+        lengths = [rows[length] for length, _kind, _name in fields_]
+        if (rows["count"] != len(row.names)).any() or any(
+            (length != size).any()
+            for length, size in zip(lengths, expected, strict=True)
+        ):
+            raise ValueError("unexpected COPY row layout from PostgreSQL")
+        return rows
 
     def _jit_consumption_buckets(self, rules, start_day, end_day, moves=None):
         """Daily consumption per rule, in the product's unit, from one query

@@ -2,9 +2,11 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from datetime import timedelta
 
+import numpy as np
 from freezegun import freeze_time
 
 from odoo.tests import tagged
+from odoo.tools import SQL
 
 import jit_core
 
@@ -143,6 +145,25 @@ class TestJitCompute(JitCase):
         (self.orderpoint | other_op)._jit_recompute()
         self.assertAlmostEqual(self.orderpoint.jit_adu, 2.0)
         self.assertAlmostEqual(other_op.jit_adu, 1.0)
+
+    def test_binary_rows_are_checked(self):
+        """Rows read through binary COPY: values as sent; a NULL or a wider
+        column (a layout the dtype does not describe) is refused instead of
+        misread."""
+        row = np.dtype([("a", ">i4"), ("b", ">f8")])
+        Orderpoint = self.env["stock.warehouse.orderpoint"]
+        rows = Orderpoint._jit_copy_rows(
+            SQL("SELECT g::int4, g / 4.0::float8 FROM generate_series(1, 3) g"), row
+        )
+        self.assertEqual(rows["a"].tolist(), [1, 2, 3])
+        self.assertEqual(rows["b"].tolist(), [0.25, 0.5, 0.75])
+        for query in (
+            SQL("SELECT NULL::int4, 1.0::float8"),
+            SQL("SELECT 1::int8, 1.0::float8"),
+            SQL("SELECT 1::int4"),
+        ):
+            with self.assertRaises(ValueError):
+                Orderpoint._jit_copy_rows(query, row)
 
     def test_scrap_and_production_are_consumption(self):
         # 3 scrapped + 7 delivered over 10 days -> ADU 1.0
