@@ -1,6 +1,7 @@
 # Copyright 2026 JIT Replenishment Suite
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import fields, models
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
 
 
 class ResConfigSettings(models.TransientModel):
@@ -18,3 +19,22 @@ class ResConfigSettings(models.TransientModel):
         string="Write Measured Lead Times Back",
         config_parameter="jit_replenishment.lt_writeback",
     )
+    jit_batch_size = fields.Integer(
+        string="JIT Rules per Batch",
+        config_parameter="jit_replenishment.batch_size",
+        default=1000,
+        help="Rules computed per batch (one query, one savepoint, one bulk "
+        "write). Lower it when products have tens of thousands of moves a "
+        "year: a batch holds about 100 bytes per done move of its window.",
+    )
+
+    @api.constrains("jit_batch_size")
+    def _check_jit_batch_size(self):
+        for settings in self:
+            if settings.jit_batch_size < 1:
+                raise ValidationError(
+                    self.env._(
+                        "JIT Rules per Batch must be at least 1 (got %(value)s).",
+                        value=settings.jit_batch_size,
+                    )
+                )

@@ -67,7 +67,8 @@ RESULT_COLUMNS = {
 class StockWarehouseOrderpoint(models.Model):
     _inherit = "stock.warehouse.orderpoint"
 
-    # Rules per batch: one SQL aggregate, one jit_core call, one bulk write.
+    # Rules per batch: one query for the moves, one jit_core call, one bulk
+    # write (default of the setting jit_replenishment.batch_size).
     _jit_batch_size = 1000
     # Receipts needed before a measured lead time replaces the vendor delay.
     _jit_min_lead_time_samples = 3
@@ -280,7 +281,7 @@ class StockWarehouseOrderpoint(models.Model):
         API reports work remaining, committing in between, so a crash loses at
         most one batch and a re-run finishes the same run.
         """
-        batch_size = batch_size or self._jit_batch_size
+        batch_size = batch_size or self._jit_get_batch_size()
         Run = self.env["jit.run"].sudo()
         runs = Run.search([("origin", "=", "cron"), ("state", "=", "running")])
         if not runs:
@@ -325,6 +326,21 @@ class StockWarehouseOrderpoint(models.Model):
         self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
         return remaining
 
+    @api.model
+    def _jit_get_batch_size(self):
+        """Rules per batch: the setting, or the default when it is unset or
+        not a positive integer (the settings form refuses such values)."""
+        value = (
+            self.env["ir.config_parameter"]
+            .sudo()
+            .get_param("jit_replenishment.batch_size")
+        )
+        try:
+            size = int(value)
+        except (TypeError, ValueError):
+            size = 0
+        return size if size > 0 else self._jit_batch_size
+
     def _jit_recompute(self, origin="manual"):
         """Recompute these rules now, in batches; returns the runs (one per company).
 
@@ -335,8 +351,9 @@ class StockWarehouseOrderpoint(models.Model):
         for company in self.company_id:
             rules = self.filtered(lambda op, c=company: op.company_id == c)
             run = Run.create({"origin": origin, "company_id": company.id})
-            for start in range(0, len(rules), self._jit_batch_size):
-                rules[start : start + self._jit_batch_size]._jit_compute_guarded(run)
+            size = self._jit_get_batch_size()
+            for start in range(0, len(rules), size):
+                rules[start : start + size]._jit_compute_guarded(run)
             run._close()
             runs |= run
         return runs

@@ -142,6 +142,20 @@ class TestJitScheduler(JitCase):
         self.assertEqual(second.state, "done")
         self.assertEqual(second.rule_count, 4)
 
+    def test_batch_size_setting(self):
+        """The setting sets the rules per cron call; 0 is refused with the
+        value named, and the setting keeps its value."""
+        self._only_jit_rules("Size", 2, cron=True)
+        Param = self.env["ir.config_parameter"].sudo()
+        self.env["res.config.settings"].create({"jit_batch_size": 2}).execute()
+        self.assertEqual(Param.get_param("jit_replenishment.batch_size"), "2")
+        Orderpoint = self.env["stock.warehouse.orderpoint"]
+        # 3 rules, 2 per call: one left after the first call.
+        self.assertEqual(Orderpoint._cron_jit_recompute(), 1)
+        with self.assertRaisesRegex(ValidationError, r"at least 1 \(got 0\)"):
+            self.env["res.config.settings"].create({"jit_batch_size": 0})
+        self.assertEqual(Param.get_param("jit_replenishment.batch_size"), "2")
+
     @mute_logger(ORDERPOINT)
     def test_failing_rule_does_not_stop_the_batch(self):
         ops = self._only_jit_rules("Batch", 3)
