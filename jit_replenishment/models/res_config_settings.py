@@ -25,7 +25,7 @@ class ResConfigSettings(models.TransientModel):
         default=1000,
         help="Rules computed per batch (one query, one savepoint, one bulk "
         "write). Lower it when products have tens of thousands of moves a "
-        "year: a batch holds about 100 bytes per done move of its window.",
+        "year: a batch holds a few hundred bytes per done move of its window.",
     )
 
     @api.constrains("jit_batch_size")
