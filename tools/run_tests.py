@@ -259,11 +259,14 @@ def find_odoo():
     """Return (python, env, odoo_root, version) or a reason string."""
     python = os.environ.get("ODOO_PYTHON") or sys.executable
     env = dict(os.environ)
+    # The checkout's jit_core first, whatever copy the Python has installed.
+    paths = [str(ROOT)]
     odoo_bin = os.environ.get("ODOO_BIN")
     if odoo_bin:
-        env["PYTHONPATH"] = os.pathsep.join(
-            [str(Path(odoo_bin).resolve().parent), env.get("PYTHONPATH", "")]
-        ).rstrip(os.pathsep)
+        paths.append(str(Path(odoo_bin).resolve().parent))
+    env["PYTHONPATH"] = os.pathsep.join([*paths, env.get("PYTHONPATH", "")]).rstrip(
+        os.pathsep
+    )
     probe = (
         "import json, os, odoo, odoo.release as r; "
         "print(json.dumps([r.version_info[0], r.version, "
