@@ -3,7 +3,7 @@
 import io
 import logging
 import random
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from datetime import time as dtime
 
 import numpy as np
@@ -30,17 +30,22 @@ JIT_STATES = [
 ]
 
 # One done move as it comes out of _jit_done_moves (big-endian, as in
-# PostgreSQL's binary COPY format).
+# PostgreSQL's binary COPY format; a timestamp is sent as microseconds since
+# 2000-01-01).
 MOVE_ROW = np.dtype(
     [
         ("product", ">i4"),
-        ("day", ">i4"),
+        ("date", ">i8"),
         ("src", ">i4"),
         ("dst", ">i4"),
         ("uom", ">i4"),
         ("qty", ">f8"),
     ]
 )
+
+# PostgreSQL's binary timestamps count microseconds from this day.
+PG_EPOCH = date(2000, 1, 1)
+MICROSECONDS_PER_DAY = 86_400_000_000
 
 # The first 11 bytes of PostgreSQL's binary COPY output.
 COPY_SIGNATURE = b"PGCOPY\n\xff\r\n\x00"
@@ -761,7 +766,7 @@ class StockWarehouseOrderpoint(models.Model):
         rows = self._jit_copy_rows(
             SQL(
                 """
-                SELECT sm.product_id, sm.date::date - %(start)s::date,
+                SELECT sm.product_id, sm.date,
                        sm.location_id, sm.location_dest_id, sm.product_uom,
                        COALESCE(sm.quantity, 0)::float8
                   FROM stock_move sm
@@ -770,7 +775,6 @@ class StockWarehouseOrderpoint(models.Model):
                    AND sm.date >= %(start_dt)s AND sm.date < %(end_dt)s
                    %(where)s
                 """,
-                start=start_day,
                 start_dt=datetime.combine(start_day, dtime.min),
                 end_dt=datetime.combine(end_day + timedelta(days=1), dtime.min),
                 products=self._jit_sql_array(np.unique(rules["product_id"])),
@@ -780,6 +784,11 @@ class StockWarehouseOrderpoint(models.Model):
         )
         moves = {name: rows[name].astype(np.int64) for name in MOVE_ROW.names}
         moves["qty"] = rows["qty"].astype(float)
+        # The UTC day of each move (Odoo stores UTC timestamps), counted from
+        # start_day: the timestamp arrives raw, no date arithmetic per row.
+        moves["day"] = (
+            moves.pop("date") // MICROSECONDS_PER_DAY - (start_day - PG_EPOCH).days
+        )
         moves["lookups"] = lookups
         return moves
 
