@@ -232,12 +232,9 @@ def copy_db(args, template, name):
         shutil.copytree(src, filestore(args, name))
 
 
-def odoo_install(args, db, modules):
-    cmd = [
-        sys.executable,
-        args.odoo_bin,
-        "-d",
-        db,
+def odoo_options(args):
+    """The database, addons and data options of Odoo's command line."""
+    return [
         "--db_host",
         args.db_host,
         "--db_port",
@@ -248,6 +245,16 @@ def odoo_install(args, db, modules):
         args.db_password,
         f"--addons-path={args.addons_path}",
         f"--data-dir={args.data_dir}",
+    ]
+
+
+def odoo_install(args, db, modules):
+    cmd = [
+        sys.executable,
+        args.odoo_bin,
+        "-d",
+        db,
+        *odoo_options(args),
         "-i",
         modules,
         "--stop-after-init",
@@ -794,21 +801,7 @@ def open_registry(args, db):
     import odoo
     from odoo.tools import config
 
-    config.parse_config(
-        [
-            "--db_host",
-            args.db_host,
-            "--db_port",
-            str(args.db_port),
-            "--db_user",
-            args.db_user,
-            "--db_password",
-            args.db_password,
-            f"--addons-path={args.addons_path}",
-            f"--data-dir={args.data_dir}",
-            "--log-level=warn",
-        ]
-    )
+    config.parse_config([*odoo_options(args), "--log-level=warn"])
     return odoo.modules.registry.Registry(db)
 
 
@@ -1318,7 +1311,8 @@ def worker_check(args):
         end_day = utc_today()
         rules = ops._jit_read_rules(end_day)
         start_day = end_day - dt.timedelta(days=args.window - 1)
-        buckets = ops._jit_consumption_buckets(rules, start_day, end_day)
+        moves = ops._jit_done_moves(rules, start_day, end_day, consuming_only=True)
+        buckets = ops._jit_consumption_buckets(rules, start_day, end_day, moves)
         values = {
             int(op_id): (float(adu), float(sigma))
             for op_id, adu, sigma in zip(

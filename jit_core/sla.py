@@ -73,6 +73,12 @@ def _non_negative(name: str, value: object, *, allow_nan: bool) -> np.ndarray:
     return arr
 
 
+def _target(name: str, value: object) -> np.ndarray:
+    arr = as_float_array(name, value, ndim=1)
+    fail(name, "must be in (0, 1]", arr, (arr <= 0) | (arr > 1))
+    return arr
+
+
 def sla_components(
     on_time_rate: object,
     fill_rate: object,
@@ -97,15 +103,8 @@ def sla_components(
     fail("max_latency_hours", "must be > 0", max_latency, max_latency <= 0)
     sigma = _non_negative("lt_sigma", lt_sigma, allow_nan=True)
     tolerance = _non_negative("lt_tolerance", lt_tolerance, allow_nan=False)
-    t_on_time = as_float_array("target_on_time", target_on_time, ndim=1)
-    fail(
-        "target_on_time",
-        "must be in (0, 1]",
-        t_on_time,
-        (t_on_time <= 0) | (t_on_time > 1),
-    )
-    t_fill = as_float_array("target_fill", target_fill, ndim=1)
-    fail("target_fill", "must be in (0, 1]", t_fill, (t_fill <= 0) | (t_fill > 1))
+    t_on_time = _target("target_on_time", target_on_time)
+    t_fill = _target("target_fill", target_fill)
     (
         on_time,
         fill,

@@ -195,15 +195,15 @@ class PurchaseOrder(models.Model):
 
     def _jit_record_confirmation(self, channel):
         now = fields.Datetime.now()
+        self.write(
+            {
+                "jit_vendor_state": "confirmed",
+                "jit_confirmed_at": now,
+                "jit_confirmation_channel": channel,
+            }
+        )
         events = []
         for order in self:
-            order.write(
-                {
-                    "jit_vendor_state": "confirmed",
-                    "jit_confirmed_at": now,
-                    "jit_confirmation_channel": channel,
-                }
-            )
             events.append(order._jit_event_vals("confirmed", channel=channel))
             for line in order.order_line.filtered(lambda ln: not ln.display_type):
                 events.append(line._jit_promise_vals(channel))
@@ -225,14 +225,13 @@ class PurchaseOrder(models.Model):
             )
         now = fields.Datetime.now()
         channel = self._jit_channel()
-        for order in self:
-            order.write(
-                {
-                    "jit_vendor_state": "rejected",
-                    "jit_rejected_at": now,
-                    "jit_rejection_reason": reason or False,
-                }
-            )
+        self.write(
+            {
+                "jit_vendor_state": "rejected",
+                "jit_rejected_at": now,
+                "jit_rejection_reason": reason or False,
+            }
+        )
         self.env["jit.purchase.event"]._record(
             [o._jit_event_vals("rejected", channel=channel, note=reason) for o in self]
         )
@@ -340,8 +339,7 @@ class PurchaseOrder(models.Model):
             )
         )
         due._jit_send_mail("jit_replenishment.mail_template_jit_reminder")
-        for order in due:
-            order.write({"jit_reminder_sent_at": now})
+        due.write({"jit_reminder_sent_at": now})
         self.env["jit.purchase.event"]._record(
             [o._jit_event_vals("reminder", channel="system") for o in due]
         )

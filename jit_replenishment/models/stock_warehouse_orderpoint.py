@@ -421,17 +421,16 @@ class StockWarehouseOrderpoint(models.Model):
         window = int(max(p.window_days for p in profiles.values()))
         end_day = now.date()
         start_day = end_day - timedelta(days=window - 1)
+        # Stock-outs need every move across the rule's location tree; then
+        # consumption is read from the same rows.
+        need_stockout = any(p.exclude_stockout_days for p in profiles.values())
+        moves = self._jit_done_moves(
+            rules, start_day, end_day, consuming_only=not need_stockout
+        )
+        buckets = self._jit_consumption_buckets(rules, start_day, end_day, moves)
         stockout = None
-        if any(p.exclude_stockout_days for p in profiles.values()):
-            # Stock-outs need every move across the rule's location tree:
-            # fetch them all once, consumption is read from the same rows.
-            moves = self._jit_done_moves(
-                rules, start_day, end_day, consuming_only=False
-            )
-            buckets = self._jit_consumption_buckets(rules, start_day, end_day, moves)
+        if need_stockout:
             stockout = self._jit_stockout_mask(rules, start_day, end_day, moves)
-        else:
-            buckets = self._jit_consumption_buckets(rules, start_day, end_day)
         lead = self._jit_lead_times(rules)
 
         out = {
@@ -672,20 +671,6 @@ class StockWarehouseOrderpoint(models.Model):
         )
         return {p.id: p for p in profiles}
 
-    def _jit_rules_cte(self, rules):
-        """The batch as a relation: row index, product, location-tree LIKE
-        pattern and the product unit's factor (for UoM conversion)."""
-        return SQL(
-            "SELECT * FROM unnest(%s::int[], %s::int[], %s::varchar[], %s::float8[]) "
-            "AS r(idx, product_id, pattern, factor)",
-            self._jit_sql_array(np.arange(len(rules["id"]))),
-            self._jit_sql_array(rules["product_id"]),
-            self._jit_sql_array(
-                np.array([f"{path}%" for path in rules["path"]], dtype=object)
-            ),
-            self._jit_sql_array(rules["uom_factor"]),
-        )
-
     def _jit_lookups(self):
         """Locations and units as arrays indexed by id, with one extra slot
         at the end of the location arrays for ids unknown here (created after
@@ -836,17 +821,15 @@ class StockWarehouseOrderpoint(models.Model):
             raise ValueError("unexpected COPY row layout from PostgreSQL")
         return rows
 
-    def _jit_consumption_buckets(self, rules, start_day, end_day, moves=None):
-        """Daily consumption per rule, in the product's unit, from one query
-        for the batch. Consumption = done moves leaving the rule's warehouse
-        (its view location's tree) for a customer, production or
-        inventory-loss/scrap location, minus returns from customers into it;
-        moves between locations of the warehouse (pick, pack, shelves) are
-        not consumption, so a two- or three-step delivery counts once."""
+    def _jit_consumption_buckets(self, rules, start_day, end_day, moves):
+        """Daily consumption per rule, in the product's unit, from the batch's
+        done moves (_jit_done_moves). Consumption = done moves leaving the
+        rule's warehouse (its view location's tree) for a customer, production
+        or inventory-loss/scrap location, minus returns from customers into
+        it; moves between locations of the warehouse (pick, pack, shelves)
+        are not consumption, so a two- or three-step delivery counts once."""
         n = len(rules["id"])
         n_days = (end_day - start_day).days + 1
-        if moves is None:
-            moves = self._jit_done_moves(rules, start_day, end_day, consuming_only=True)
         lookups = moves["lookups"]
         row, rule = jit_core.match_keys(moves["product"], rules["product_id"])
         inside = self._jit_tree_test(lookups, rules["wh_path"], rule)
@@ -877,20 +860,21 @@ class StockWarehouseOrderpoint(models.Model):
         self.env.cr.execute(
             SQL(
                 """
-                WITH r AS (%(rules)s)
                 SELECT r.idx, SUM(q.quantity)
-                  FROM r
+                  FROM unnest(%(products)s::int[], %(trees)s::varchar[])
+                       WITH ORDINALITY AS r(product_id, tree, idx)
                   JOIN stock_quant q ON q.product_id = r.product_id
                   JOIN stock_location l ON l.id = q.location_id
-                 WHERE l.parent_path LIKE r.pattern
+                 WHERE starts_with(l.parent_path, r.tree)
                  GROUP BY 1
                 """,
-                rules=self._jit_rules_cte(rules),
+                products=self._jit_sql_array(rules["product_id"]),
+                trees=self._jit_sql_array(np.array(rules["path"], dtype=object)),
             )
         )
         on_hand = np.zeros(n)
         for idx, qty in self.env.cr.fetchall():
-            on_hand[idx] = qty
+            on_hand[idx - 1] = qty  # WITH ORDINALITY counts from 1
         return jit_core.stockout_mask(on_hand, net)
 
     def _jit_lead_times(self, rules):
