@@ -1,16 +1,21 @@
 # The two commands: `make run` (an Odoo 18 server with both addons) and `make test`.
+# Both set up what they need first (tools/bootstrap.py): a project-local .venv
+# with Odoo 18.0 and the test tools, and PostgreSQL (found, or a private
+# cluster that `make stop` stops).
 PYTHON ?= python3
-ODOO_PYTHON ?= $(PYTHON)
 DB ?= jit_demo
 PORT ?= 8069
 
-.PHONY: test run lint bench
+.PHONY: test run stop lint bench
 
 test:
-	$(PYTHON) tools/run_tests.py
+	$(PYTHON) tools/bootstrap.py test
 
 run:
-	$(PYTHON) tools/run_odoo.py --db $(DB) --port $(PORT)
+	$(PYTHON) tools/bootstrap.py run --db $(DB) --port $(PORT)
+
+stop:
+	$(PYTHON) tools/bootstrap.py stop
 
 lint:
-	ruff check . && $(PYTHON) -m pylint --rcfile=.pylintrc-mandatory jit_replenishment supplier_portal
+	.venv/bin/ruff check . && .venv/bin/python -m pylint --rcfile=.pylintrc-mandatory jit_replenishment supplier_portal

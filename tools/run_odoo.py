@@ -4,11 +4,12 @@
 Creates the database with demo data and installs jit_replenishment and
 supplier_portal on first use, then serves it on 127.0.0.1:PORT.
 Uses the same environment as the test command (ODOO_PYTHON, ODOO_BIN,
-ODOO_ADDONS_PATH, PG*).
+ODOO_ADDONS_PATH, PG*); `make run` prepares it (tools/bootstrap.py).
 """
 
 import argparse
-import os
+import signal
+import subprocess
 import sys
 from pathlib import Path
 
@@ -23,7 +24,7 @@ def main():
     args = parser.parse_args()
     found = rt.find_odoo()
     if isinstance(found, str):
-        sys.exit(f"Odoo 18 not found: {found}. Set ODOO_PYTHON or ODOO_BIN.")
+        sys.exit(f"Odoo 18 not found: {found}. Run `make run`, or set ODOO_SRC.")
     python, env, odoo_pkg, _version = found
     env = {**env, **rt.pg_env()}
     data_dir = rt.CACHE / "run-data"
@@ -35,11 +36,43 @@ def main():
     cmd = [*rt.odoo_cmd(python, odoo_pkg), "-c", str(cfg), "-d", args.db]
     if not exists:
         cmd += ["-i", ",".join(rt.ADDONS)]
-    print(
-        f"Odoo on http://127.0.0.1:{args.port} (database {args.db}, login admin/admin)"
+        print(
+            f"Creating database {args.db} with demo data (a few minutes the first time)"
+        )
+    url = f"http://127.0.0.1:{args.port}"
+    server = subprocess.Popen(cmd, env=env)
+    try:
+        if rt.wait_for_server(url, server, timeout=1800):
+            print(f"\nOdoo 18 with JIT Replenishment on {url} (database {args.db})")
+            for line in demo_logins(args.db):
+                print(f"  {line}")
+            print("Stop with Ctrl+C.", flush=True)
+        return server.wait()
+    except KeyboardInterrupt:
+        server.send_signal(signal.SIGINT)
+        return server.wait()
+
+
+# Logins worth knowing on a demo database (Odoo's own demo users).
+DEMO_LOGINS = [
+    ("admin", "admin", "administrator, JIT Manager"),
+    ("demo", "demo", "internal user (Inventory and Purchase)"),
+    ("portal", "portal", "portal user"),
+]
+
+
+def demo_logins(db):
+    present = set(
+        rt.psql(
+            "SELECT login FROM res_users"
+            " WHERE active AND login IN ('admin', 'demo', 'portal')",
+            db=db,
+        ).split()
     )
-    os.execvpe(cmd[0], cmd, env)
+    return [
+        f"{login} / {pw}: {what}" for login, pw, what in DEMO_LOGINS if login in present
+    ]
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

@@ -172,6 +172,16 @@ def run_jit_core():
     )
 
 
+def run_bootstrap_tests():
+    # The set-up of `make test` / `make run`: fetching Odoo over loopback HTTP
+    # and from a local git repository, version checks, clear errors.
+    pytest_suite(
+        "bootstrap",
+        sys.executable,
+        ["-p", "no:odoo", "-p", "no:cacheprovider", "tests/bootstrap"],
+    )
+
+
 def run_linters():
     ruff = shutil.which("ruff") or None
     cmd = [ruff] if ruff else [sys.executable, "-m", "ruff"]
@@ -601,6 +611,7 @@ def run_odoo_suites(found):
 def main():
     ARTIFACTS.mkdir(exist_ok=True)
     run_jit_core()
+    run_bootstrap_tests()
     run_linters()
     run_addon_file_checks()
     run_compose_check()
