@@ -32,5 +32,5 @@
         "data/ir_cron_data.xml",
         "data/jit_sla_cron_data.xml",
     ],
-    "demo": ["demo/jit_demo.xml"],
+    "demo": ["demo/jit_demo.xml", "demo/jit_supplier_demo.xml"],
 }

@@ -469,9 +469,11 @@ def free_port() -> int:
 
 
 def cluster_superuser() -> str:
-    """The private cluster's superuser: the current user (postgres for root)."""
+    """The private cluster's superuser: the current user; as root (whose
+    cluster runs as Debian's postgres user) "odoo", since Odoo refuses to
+    connect as "postgres"."""
     if os.geteuid() == 0:
-        return "postgres"
+        return "odoo"
     import getpass
 
     return getpass.getuser()

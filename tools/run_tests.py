@@ -547,7 +547,6 @@ def run_odoo_suites(found):
                 f"--odoo-database={db}",
                 "--odoo-http",
                 "--odoo-log-level=warn",
-                "--odoo-extra=test-enable",
                 *[f"{a}/tests" for a in ADDONS],
             ],
             env=env,

@@ -1,3 +1,4 @@
+from . import jit_demo
 from . import jit_profile
 from . import jit_run
 from . import jit_purchase_event

@@ -4,3 +4,4 @@ from . import test_jit_scheduler
 from . import test_jit_purchase
 from . import test_jit_concurrency
 from . import test_jit_sla
+from . import test_demo
