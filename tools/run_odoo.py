@@ -33,7 +33,15 @@ def main():
     cfg = rt.ARTIFACTS / "odoo-run.conf"
     rt.write_config(cfg, odoo_pkg, data_dir, db=args.db, port=args.port)
     exists = rt.psql(f"SELECT 1 FROM pg_database WHERE datname = '{args.db}'")
-    cmd = [*rt.odoo_cmd(python, odoo_pkg), "-c", str(cfg), "-d", args.db]
+    # Odoo 18's own DeprecationWarnings (Werkzeug) would flood the console.
+    cmd = [
+        *rt.odoo_cmd(python, odoo_pkg),
+        "-c",
+        str(cfg),
+        "-d",
+        args.db,
+        "--log-handler=py.warnings:ERROR",
+    ]
     if not exists:
         cmd += ["-i", ",".join(rt.ADDONS)]
         print(

@@ -38,6 +38,7 @@ class JitDemo(models.AbstractModel):
             [
                 {
                     "partner_id": vendor.id,
+                    "user_id": self.env.ref("base.user_admin").id,
                     "order_line": [
                         fields.Command.create(
                             {
@@ -98,7 +99,11 @@ class JitDemo(models.AbstractModel):
             )
         self.env.invalidate_all()
         contract = self.env["jit.sla.contract"].create(
-            {"partner_id": vendor.commercial_partner_id.id, "period": "month"}
+            {
+                "partner_id": vendor.commercial_partner_id.id,
+                "period": "month",
+                "user_id": self.env.ref("base.user_admin").id,
+            }
         )
         contract.action_compute_sla()
         return orders
@@ -110,6 +115,7 @@ class JitDemo(models.AbstractModel):
         order = self.env["purchase.order"].create(
             {
                 "partner_id": vendor_id,
+                "user_id": self.env.ref("base.user_admin").id,
                 "jit_managed": True,
                 "order_line": [
                     fields.Command.create(
