@@ -1,5 +1,7 @@
 # Copyright 2026 JIT Replenishment Suite
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import csv
+import io
 import re
 from datetime import timedelta
 
@@ -26,6 +28,10 @@ class SupplierPortal(CustomerPortal):
                 Order.search_count(Order._vendor_waiting_domain())
                 if Order.has_access("read")
                 else 0
+            )
+        if "sp_forecast_count" in counters:
+            values["sp_forecast_count"] = len(
+                request.env.user.partner_id._vendor_forecast_rules()
             )
         return values
 
@@ -193,3 +199,54 @@ class SupplierPortal(CustomerPortal):
                 )
             )
         return answers
+
+    # ------------------------------------------------------------------
+    # forecast
+    # ------------------------------------------------------------------
+    @http.route(["/my/jit/forecast"], type="http", auth="user", website=True)
+    def portal_my_jit_forecast(self, download=None, **kw):
+        """Expected orders of the signed-in vendor's company, per week."""
+        partner = request.env.user.partner_id
+        weeks = partner._vendor_forecast_weeks()
+        rows = partner._vendor_forecast(weeks)
+        today = fields.Date.context_today(partner)
+        starts = [today + timedelta(days=7 * i) for i in range(weeks)]
+        if download == "csv":
+            return self._sp_forecast_csv(rows, starts)
+        values = self._prepare_portal_layout_values()
+        values.update(
+            {
+                "page_name": "jit_forecast",
+                "sp_rows": rows,
+                "sp_week_starts": starts,
+            }
+        )
+        return request.render("supplier_portal.portal_my_jit_forecast", values)
+
+    def _sp_forecast_csv(self, rows, starts):
+        def cell(value):
+            # No formula injection in the vendor's spreadsheet.
+            text = str(value)
+            return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+
+        out = io.StringIO()
+        writer = csv.writer(out)
+        writer.writerow(
+            ["Your code", "Product", "Unit", *(f"Week of {d}" for d in starts)]
+        )
+        for row in rows:
+            writer.writerow(
+                [
+                    cell(row["code"]),
+                    cell(row["name"]),
+                    cell(row["uom"]),
+                    *(f"{q:g}" for q in row["weeks"]),
+                ]
+            )
+        return request.make_response(
+            out.getvalue(),
+            headers=[
+                ("Content-Type", "text/csv; charset=utf-8"),
+                ("Content-Disposition", "attachment; filename=forecast.csv"),
+            ],
+        )
