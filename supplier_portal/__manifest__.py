@@ -21,5 +21,8 @@
         "views/purchase_order_views.xml",
         "views/portal_templates.xml",
     ],
+    "assets": {
+        "web.assets_tests": ["supplier_portal/static/tests/tours/*.js"],
+    },
     "demo": [],
 }

@@ -55,6 +55,16 @@ class ResPartner(models.Model):
     # the vendor's forecast
     # ------------------------------------------------------------------
     @api.model
+    def vendor_forecast(self):
+        """API: the forecast of the calling user's company (the same rows as
+        the portal page: code, name, unit, weeks)."""
+        weeks = self._vendor_forecast_weeks()
+        return {
+            "weeks": weeks,
+            "rows": self.env.user.partner_id._vendor_forecast(weeks),
+        }
+
+    @api.model
     def _vendor_forecast_weeks(self):
         """Weeks shown on the forecast page (system parameter, 1 to 52)."""
         raw = (

@@ -4,3 +4,4 @@ from . import test_vendor_answer
 from . import test_portal_http
 from . import test_answer_race
 from . import test_forecast
+from . import test_tour

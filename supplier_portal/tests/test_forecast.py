@@ -118,6 +118,16 @@ class TestForecastPage(SupplierPortalCommon, HttpCase):
         )
         self.assertEqual(counters["sp_forecast_count"], 1)
 
+    def test_forecast_over_the_api_is_the_callers_own(self):
+        got = self.env["res.partner"].with_user(self.alice).vendor_forecast()
+        self.assertEqual(got["weeks"], 8)
+        self.assertEqual(
+            [(r["code"], r["weeks"][:2]) for r in got["rows"]],
+            [("ACME-BR-1", [190.0, 0.0])],
+        )
+        got = self.env["res.partner"].with_user(self.bob).vendor_forecast()
+        self.assertEqual([r["name"] for r in got["rows"]], ["SP Widget"])
+
     def test_forecast_needs_a_signed_in_user_and_a_valid_setting(self):
         res = self.url_open("/my/jit/forecast", timeout=60)
         self.assertIn("/web/login", res.url)
