@@ -311,3 +311,42 @@ class TestPortalAnswerHttp(SupplierPortalCommon, HttpCase):
             "/my/counters", {"counters": ["sp_waiting_count"]}
         )
         self.assertEqual(counters["sp_waiting_count"], 1)
+
+    # ------------------------------------------------------------------
+    # chatter
+    # ------------------------------------------------------------------
+    def test_chatter_is_writable_through_the_access_link(self):
+        order = self._rfq()
+        token = order._portal_ensure_token()
+        self._page(order, token)
+        self.make_jsonrpc_request(
+            "/mail/message/post",
+            {
+                "thread_model": "purchase.order",
+                "thread_id": order.id,
+                "post_data": {
+                    "body": "<script>alert(1)</script>Can we ship Friday?",
+                    "message_type": "comment",
+                    "subtype_xmlid": "mail.mt_comment",
+                },
+                "token": token,
+            },
+        )
+        [message] = order.message_ids.filtered(lambda m: "ship Friday" in m.body)
+        self.assertNotIn("<script>", message.body)
+        # A public message (the portal chatter shows it), not an internal note.
+        self.assertEqual(message.message_type, "comment")
+        self.assertFalse(message.subtype_id.internal)
+        # Another order's token opens nothing.
+        other = self._rfq()
+        with self.assertRaises(Exception):  # noqa: B017 - NotFound or Forbidden
+            self.make_jsonrpc_request(
+                "/mail/message/post",
+                {
+                    "thread_model": "purchase.order",
+                    "thread_id": other.id,
+                    "post_data": {"body": "intruder", "message_type": "comment"},
+                    "token": token,
+                },
+            )
+        self.assertFalse(other.message_ids.filtered(lambda m: "intruder" in m.body))
