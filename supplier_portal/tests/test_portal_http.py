@@ -193,6 +193,12 @@ class TestPortalAnswerHttp(SupplierPortalCommon, HttpCase):
             (cancelled, "is cancelled"),
         ]:
             with self.subTest(state=order.state):
+                # Lines answered nowhere show their order's state.
+                html = self._page(order)
+                self.assertNotIn("Waiting for your answer", html)
+                self.assertIn(
+                    "Confirmed" if order.state == "purchase" else "Cancelled", html
+                )
                 self._bad(
                     order,
                     {"bulk": "lines", f"answer_{order.order_line[0].id}": "confirm"},
