@@ -50,14 +50,14 @@ def _vendor(odoo, tag, name):
 
 def test_vendor_confirms_an_rfq_over_the_api(odoo):
     tag = uuid.uuid4().hex[:6]
-    acme, (acme_uid, acme) = _vendor(odoo, tag, "Acme")
+    acme_id, (acme_uid, acme) = _vendor(odoo, tag, "Acme")
     _bolt, (_bolt_uid, bolt) = _vendor(odoo, tag, "Bolt")
     product = odoo.call("product.product", "create", {"name": f"E2E bolt {tag}"})
     order = odoo.call(
         "purchase.order",
         "create",
         {
-            "partner_id": acme,
+            "partner_id": acme_id,
             "order_line": [(0, 0, {"product_id": product, "product_qty": 8})],
         },
     )
