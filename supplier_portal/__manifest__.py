@@ -16,6 +16,13 @@
     "depends": ["portal", "purchase", "jit_replenishment"],
     "data": [
         "security/ir.model.access.csv",
+        "data/mail_activity_type_data.xml",
+        "views/res_partner_views.xml",
+        "views/purchase_order_views.xml",
+        "views/portal_templates.xml",
     ],
+    "assets": {
+        "web.assets_tests": ["supplier_portal/static/tests/tours/*.js"],
+    },
     "demo": [],
 }
