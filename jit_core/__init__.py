@@ -14,7 +14,7 @@ from .policy import (
 )
 from .stock import closing_stock, stockout_mask
 from .sla import period_bounds, sla_components, sla_score, standing, standing_dropped
-from .vendor import choose_vendor
+from .vendor import choose_vendor, choose_vendor_line
 
 __version__ = "18.0.1.0.0"
 
@@ -24,6 +24,7 @@ __all__ = [
     "PolicyResult",
     "__version__",
     "choose_vendor",
+    "choose_vendor_line",
     "closing_stock",
     "compute_policy",
     "daily_buckets",

@@ -1,5 +1,9 @@
 """Vendor choice: the first ranked vendor that is not blocked and can deliver
-by the need date; when none can, the first one that is not blocked."""
+by the need date; when none can, the first one that is not blocked.
+
+`choose_vendor_line` is the whole rule for a product's vendor price lines
+(which line, which vendor, which order minimum); the Odoo addon feeds it the
+lines valid for each need and uses its answer everywhere a vendor is chosen."""
 
 from __future__ import annotations
 
@@ -24,7 +28,7 @@ def choose_vendor(
     rank = as_float_array("rank", rank)
     blocked = np.asarray(blocked, dtype=bool)
     lead_days = as_float_array("lead_days", lead_days)
-    need_days = as_float_array("need_days", need_days)
+    need_days = as_float_array("need_days", need_days, allow_inf=True)
     n = group.shape[0]
     for name, arr in (
         ("rank", rank),
@@ -56,3 +60,108 @@ def choose_vendor(
     ok = ~blocked[first]
     chosen[group[first][ok]] = first[ok]
     return chosen
+
+
+def choose_vendor_line(
+    group: object,
+    vendor: object,
+    seller_rank: object,
+    line_rank: object,
+    min_qty: object,
+    blocked: object,
+    lead_days: object,
+    need_days: object,
+    quantity: object,
+    groups: int,
+) -> tuple[np.ndarray, np.ndarray]:
+    """The vendor price line and the order minimum of each need.
+
+    Rows are the price lines valid for a need (`group`, 0..groups-1): right
+    product, company and dates, vendor not archived. `vendor` identifies the
+    vendor of a line, `seller_rank` orders the lines as candidates (the
+    rule's own line first, then Odoo's seller order), `line_rank` orders one
+    vendor's lines (cheapest first), `min_qty` is a line's minimum in the
+    need's unit, `blocked` excludes the line's vendor, `lead_days` is the
+    line's delay. Per group: `need_days`, the days until the goods are needed
+    (inf: any time), and `quantity` (nan: any quantity).
+
+    A line serves the quantity when its minimum is at most the quantity. A
+    vendor is a candidate when one of its lines serves it: its rank is the
+    best `seller_rank` of those lines, its line the one with the lowest
+    `line_rank`. `choose_vendor` picks among the candidates (not blocked,
+    on time first, by rank). The order minimum is the smallest `min_qty` of
+    the chosen vendor's lines: a price break (a second line with a higher
+    minimum) is not a minimum.
+
+    Returns (row, moq) per group: the chosen row, -1 when no vendor applies,
+    and its vendor's minimum (0 when none).
+    """
+    group = np.asarray(group, dtype=np.int64)
+    vendor = np.asarray(vendor, dtype=np.int64)
+    n = group.shape[0]
+    seller_rank = as_float_array("seller_rank", seller_rank)
+    line_rank = as_float_array("line_rank", line_rank)
+    min_qty = as_float_array("min_qty", min_qty)
+    blocked = np.asarray(blocked, dtype=bool)
+    lead_days = as_float_array("lead_days", lead_days)
+    for name, arr in (
+        ("vendor", vendor),
+        ("seller_rank", seller_rank),
+        ("line_rank", line_rank),
+        ("min_qty", min_qty),
+        ("blocked", blocked),
+        ("lead_days", lead_days),
+    ):
+        if np.shape(arr) != (n,):
+            raise ValueError(
+                f"{name} must have one value per line row, got {np.shape(arr)}"
+            )
+    need_days = np.broadcast_to(
+        as_float_array("need_days", need_days, allow_inf=True), (groups,)
+    )
+    quantity = np.broadcast_to(
+        as_float_array("quantity", quantity, allow_nan=True), (groups,)
+    )
+    if n and (group.min() < 0 or group.max() >= groups):
+        bad = int(np.flatnonzero((group < 0) | (group >= groups))[0])
+        raise ValueError(
+            f"group must be in 0..{groups - 1}, got {group[bad]} (index {bad})"
+        )
+    if n and (min_qty < 0).any():
+        bad = int(np.flatnonzero(min_qty < 0)[0])
+        raise ValueError(f"min_qty must be >= 0, got {min_qty[bad]} (index {bad})")
+    row = np.full(groups, -1, dtype=np.int64)
+    moq = np.zeros(groups)
+    if not n:
+        return row, moq
+    # One (need, vendor) pair per candidate vendor.
+    pairs, pair = np.unique(np.stack([group, vendor]), axis=1, return_inverse=True)
+    pair = pair.reshape(-1)
+    pair_moq = np.full(pairs.shape[1], np.inf)
+    np.minimum.at(pair_moq, pair, min_qty)
+    wanted = quantity[group]
+    serves = np.isnan(wanted) | (min_qty <= wanted + 1e-9 * np.maximum(1.0, wanted))
+    rows = np.flatnonzero(serves)
+    if not rows.size:
+        return row, moq
+    # The vendor's line: its serving line of lowest line_rank (then row).
+    order = rows[np.lexsort((rows, line_rank[rows], pair[rows]))]
+    first = np.r_[True, pair[order][1:] != pair[order][:-1]]
+    # Candidates in row order: equal ranks go to the earlier line.
+    best_line = np.sort(order[first])
+    # The vendor's rank: the best seller_rank among its serving lines.
+    rank = np.full(pairs.shape[1], np.inf)
+    np.minimum.at(rank, pair[rows], seller_rank[rows])
+    cand_pair = pair[best_line]
+    chosen = choose_vendor(
+        pairs[0, cand_pair],
+        rank[cand_pair],
+        blocked[best_line],
+        lead_days[best_line],
+        need_days[pairs[0, cand_pair]],
+    )
+    ok = np.flatnonzero(chosen >= 0)
+    picked = best_line[chosen[ok]]
+    row[ok] = picked
+    moq[ok] = pair_moq[pair[picked]]
+    return row, moq

@@ -36,6 +36,7 @@ class JitRun(models.Model):
     applied_count = fields.Integer(string="Applied", readonly=True)
     waiting_count = fields.Integer(string="Waiting Approval", readonly=True)
     no_history_count = fields.Integer(string="No History", readonly=True)
+    no_lead_time_count = fields.Integer(string="No Lead Time", readonly=True)
     failed_count = fields.Integer(string="Failed", readonly=True)
     duration = fields.Float(string="Duration (s)", readonly=True, digits=(16, 2))
     rule_total = fields.Integer(
@@ -79,7 +80,13 @@ class JitRun(models.Model):
         for run in self:
             by_state = {
                 state: counts.get((run.id, state), 0)
-                for state in ("applied", "waiting", "no_history", "failed")
+                for state in (
+                    "applied",
+                    "waiting",
+                    "no_history",
+                    "no_lead_time",
+                    "failed",
+                )
             }
             run.write(
                 {
@@ -90,6 +97,7 @@ class JitRun(models.Model):
                     "applied_count": by_state["applied"],
                     "waiting_count": by_state["waiting"],
                     "no_history_count": by_state["no_history"],
+                    "no_lead_time_count": by_state["no_lead_time"],
                     "failed_count": by_state["failed"],
                 }
             )
@@ -142,6 +150,7 @@ class JitRunLine(models.Model):
             ("applied", "Applied"),
             ("waiting", "Waiting Approval"),
             ("no_history", "No History"),
+            ("no_lead_time", "No Lead Time"),
             ("failed", "Failed"),
         ],
         readonly=True,

@@ -3,14 +3,10 @@
 import logging
 from datetime import timedelta
 
-import numpy as np
-
-from odoo import api, fields, models
+from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
 from odoo.http import request
 from odoo.tools import SQL
-
-import jit_core
 
 _logger = logging.getLogger(__name__)
 
@@ -400,55 +396,45 @@ class PurchaseOrder(models.Model):
         return vendors
 
     def _jit_next_vendor(self):
-        """The next backup vendor able to supply every product of the order:
-        ranked by the products' vendor lines (sequence), not tried yet in this
-        chain, not blocked, on time for the need date if any can be."""
+        """The next backup vendor, as product.supplierinfo's _jit_choose_lines
+        picks it for each product line (vendors already tried in this chain
+        excluded, need date of the earliest line): the vendor chosen for the
+        first line that has valid lines for every product of the order.
+        Returns the vendor price line chosen for the first line (its partner
+        is the new vendor), or an empty recordset."""
         self.ensure_one()
         lines = self.order_line.filtered(
             lambda ln: ln.product_id and not ln.display_type
         )
-        products = lines.product_id
-        tried = self._jit_tried_vendors()
+        Supplierinfo = self.env["product.supplierinfo"]
+        if not lines:
+            return Supplierinfo
         today = fields.Date.context_today(self)
-        need = min(lines.mapped("date_planned")).date() if lines else today
-        per_vendor = {}
-        for product in products:
-            for seller in product.with_company(self.company_id)._prepare_sellers():
-                if (seller.date_start and seller.date_start > today) or (
-                    seller.date_end and seller.date_end < today
-                ):
-                    continue
-                vendor = seller.partner_id.commercial_partner_id
-                entry = per_vendor.setdefault(
-                    vendor, {"products": set(), "rank": [], "delay": 0}
-                )
-                entry["products"].add(product.id)
-                entry["rank"].append(seller.sequence)
-                entry["delay"] = max(entry["delay"], seller.delay)
-        candidates = [
-            (vendor, entry)
-            for vendor, entry in per_vendor.items()
-            if vendor not in tried and entry["products"] == set(products.ids)
-        ]
-        if not candidates:
-            return self.env["res.partner"]
-        vendors = [vendor for vendor, _e in candidates]
-        chosen = jit_core.choose_vendor(
-            np.zeros(len(candidates), dtype=np.int64),
-            [min(e["rank"]) for _v, e in candidates],
-            [
-                v.with_company(self.company_id).jit_sla_standing == "blocked"
-                for v in vendors
-            ],
-            [e["delay"] for _v, e in candidates],
-            (need - today).days,
-        )[0]
-        return vendors[chosen] if chosen >= 0 else self.env["res.partner"]
+        need = min(lines.mapped("date_planned")).date()
+        tried = self._jit_tried_vendors().ids
+        args = {
+            "products": [ln.product_id.id for ln in lines],
+            "companies": self.company_id.id,
+            "day": max(need, today),
+            "forced": [ln.orderpoint_id.supplier_id.id or 0 for ln in lines],
+            "quantity": [ln.product_uom_qty for ln in lines],
+            "need_days": (need - today).days,
+            "exclude": tried,
+        }
+        first = Supplierinfo._jit_choose_lines(**args)
+        if not first["line"].all():
+            return Supplierinfo
+        for line_id in dict.fromkeys(first["line"].tolist()):
+            vendor = Supplierinfo.browse(line_id).partner_id.commercial_partner_id
+            same = Supplierinfo._jit_choose_lines(**args, only=vendor.ids)
+            if same["line"].all():
+                return Supplierinfo.browse(int(same["line"][0]))
+        return Supplierinfo
 
     def _jit_reissue(self):
         self.ensure_one()
         reason = "rejected" if self.jit_vendor_state == "rejected" else "timeout"
-        vendor = self._jit_next_vendor()
+        vendor = self._jit_next_vendor().partner_id
         now = fields.Datetime.now()
         if not vendor:
             super().write({"jit_fallback_exhausted": True})
@@ -465,25 +451,7 @@ class PurchaseOrder(models.Model):
                 ),
             )
             return self.browse()
-        new = self.copy(
-            {
-                "partner_id": vendor.id,
-                "jit_original_order_id": self.id,
-                "jit_managed": True,
-                "origin": self.origin,
-                "date_order": now,
-            }
-        )
-        for old_line, new_line in zip(self.order_line, new.order_line, strict=True):
-            new_line.write(
-                {
-                    "orderpoint_id": old_line.orderpoint_id.id,
-                    "move_dest_ids": [(6, 0, old_line.move_dest_ids.ids)],
-                }
-            )
-        new.order_line.filtered(
-            "product_id"
-        )._compute_price_unit_and_date_planned_and_name()
+        new = self._jit_replacement(vendor, now)
         self.with_context(jit_fallback=True).button_cancel()
         super().write(
             {
@@ -527,6 +495,61 @@ class PurchaseOrder(models.Model):
             )
         return new
 
+    def _jit_replacement(self, vendor, now):
+        """The replacement RFQ for `vendor`, made as a buyer picking that
+        vendor in the form would make it: currency, payment terms, fiscal
+        position and buyer from the vendor (the form's onchange), taxes
+        mapped by that fiscal position and prices, discounts, descriptions
+        and planned dates from the vendor's price lines (the lines' computes).
+        Kept from the withdrawn RFQ: quantities, units, the JIT rules and
+        destination moves, delivery address, operation type, group, origin."""
+        draft = self.new(
+            {
+                "partner_id": vendor.id,
+                "company_id": self.company_id.id,
+                "user_id": self.user_id.id,
+                "date_order": now,
+            }
+        )
+        draft.onchange_partner_id()
+        lines = []
+        for line in self.order_line:
+            if line.display_type:
+                vals = {"display_type": line.display_type, "name": line.name}
+            else:
+                vals = {
+                    "product_id": line.product_id.id,
+                    "product_qty": line.product_qty,
+                    "product_uom": line.product_uom.id,
+                    "orderpoint_id": line.orderpoint_id.id,
+                    "move_dest_ids": [Command.set(line.move_dest_ids.ids)],
+                    "propagate_cancel": line.propagate_cancel,
+                    "analytic_distribution": line.analytic_distribution,
+                }
+            lines.append(Command.create({"sequence": line.sequence, **vals}))
+        new = self.create(
+            {
+                "partner_id": vendor.id,
+                "company_id": self.company_id.id,
+                "currency_id": draft.currency_id.id,
+                "payment_term_id": draft.payment_term_id.id,
+                "fiscal_position_id": draft.fiscal_position_id.id,
+                "user_id": draft.user_id.id,
+                "picking_type_id": self.picking_type_id.id,
+                "dest_address_id": self.dest_address_id.id,
+                "group_id": self.group_id.id,
+                "origin": self.origin,
+                "date_order": now,
+                "jit_managed": True,
+                "jit_original_order_id": self.id,
+                "order_line": lines,
+            }
+        )
+        products = new.order_line.filtered("product_id")
+        products._compute_tax_id()
+        products._compute_price_unit_and_date_planned_and_name()
+        return new
+
     def _jit_send_template_to_buyer(self):
         template = self.env.ref("jit_replenishment.mail_template_jit_fallback_buyer")
         for order in self.filtered("user_id"):
@@ -566,9 +589,20 @@ class PurchaseOrderLine(models.Model):
             lambda ln: ln.date_planned and not ln.jit_original_date
         ):
             line.jit_original_date = line.date_planned
-        jit_orders = lines.filtered(
-            lambda ln: ln.orderpoint_id.jit_enabled and not ln.order_id.jit_managed
-        ).order_id
+        # An order is automated only when every product line comes from a
+        # JIT rule (the scheduler keeps JIT procurements on their own RFQs).
+        jit_orders = (
+            lines.filtered(
+                lambda ln: ln.orderpoint_id.jit_enabled and not ln.order_id.jit_managed
+            )
+            .order_id.filtered(
+                lambda o: all(
+                    ln.orderpoint_id.jit_enabled
+                    for ln in o.order_line
+                    if not ln.display_type
+                )
+            )
+        )
         if jit_orders:
             jit_orders.jit_managed = True
         return lines

@@ -1,52 +1,103 @@
 # Copyright 2026 JIT Replenishment Suite
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import fields, models
+from odoo.addons.stock.models.stock_rule import ProcurementException
 
-import jit_core
+
+def _jit_orderpoint(values):
+    """The JIT reordering rule a procurement comes from, if any."""
+    orderpoint = values.get("orderpoint_id")
+    return orderpoint if orderpoint and orderpoint.jit_enabled else None
 
 
 class StockRule(models.Model):
     _inherit = "stock.rule"
 
     def _run_buy(self, procurements):
-        """For JIT rules, choose the vendor by rank (vendor line sequence),
-        skipping blocked vendors in favour of the next one that can deliver by
-        the need date; Odoo's own choice applies otherwise."""
-        for procurement, rule in procurements:
-            orderpoint = procurement.values.get("orderpoint_id")
-            if (
-                orderpoint
-                and orderpoint.jit_enabled
-                and not orderpoint.supplier_id
-                and not procurement.values.get("supplierinfo_id")
-            ):
-                seller = rule._jit_choose_seller(procurement)
-                if seller:
-                    procurement.values["supplierinfo_id"] = seller
-        return super()._run_buy(procurements)
-
-    def _jit_choose_seller(self, procurement):
-        company = self.company_id or procurement.company_id
-        product = procurement.product_id.with_company(company)
-        need = fields.Datetime.from_string(procurement.values["date_planned"]).date()
-        today = fields.Date.context_today(self)
-        sellers = product._get_filtered_sellers(
-            quantity=procurement.product_qty,
-            date=max(need, today),
-            uom_id=procurement.product_uom,
-        ).sorted(lambda s: (s.sequence, s.id))
-        if not sellers:
-            return sellers
-        blocked = [
-            s.partner_id.commercial_partner_id.with_company(company).jit_sla_standing
-            == "blocked"
-            for s in sellers
+        """For JIT rules, the vendor line is the one product.supplierinfo's
+        _jit_choose_lines picks (the rule's own line first, never an expired
+        line or a blocked vendor, on time for the need date if any can be);
+        a JIT procurement with no valid vendor line fails with a message
+        instead of going to Odoo's fallback vendor. Odoo's own choice applies
+        to other procurements."""
+        jit = [
+            (procurement, rule)
+            for procurement, rule in procurements
+            if _jit_orderpoint(procurement.values)
+            and not procurement.values.get("supplierinfo_id")
         ]
-        chosen = jit_core.choose_vendor(
-            [0] * len(sellers),
-            sellers.mapped("sequence"),
-            blocked,
-            sellers.mapped("delay"),
-            (need - today).days,
-        )[0]
-        return sellers[int(chosen)] if chosen >= 0 else sellers.browse()
+        errors = []
+        if jit:
+            today = fields.Date.context_today(self)
+            needs = []
+            for procurement, rule in jit:
+                company = rule.company_id or procurement.company_id
+                product = procurement.product_id
+                need = fields.Datetime.to_datetime(
+                    procurement.values["date_planned"]
+                ).date()
+                needs.append(
+                    (
+                        product.id,
+                        company.id,
+                        max(need, today),
+                        procurement.values["orderpoint_id"].supplier_id.id or 0,
+                        procurement.product_uom._compute_quantity(
+                            procurement.product_qty, product.uom_id, round=False
+                        ),
+                        (need - today).days,
+                    )
+                )
+            products, companies, days, forced, qty, need_days = zip(
+                *needs, strict=True
+            )
+            chosen = self.env["product.supplierinfo"]._jit_choose_lines(
+                products,
+                companies,
+                days,
+                forced=forced,
+                quantity=qty,
+                need_days=need_days,
+            )
+            Supplierinfo = self.env["product.supplierinfo"]
+            for (procurement, _rule), line in zip(
+                jit, chosen["line"].tolist(), strict=True
+            ):
+                if line:
+                    procurement.values["supplierinfo_id"] = Supplierinfo.browse(line)
+                else:
+                    errors.append(
+                        (
+                            procurement,
+                            self.env._(
+                                "JIT rule for %(product)s: no valid vendor line "
+                                "(the vendors are archived or blocked, their prices "
+                                "expired, are for another company or need a larger "
+                                "quantity than %(qty)s).",
+                                product=procurement.product_id.display_name,
+                                qty=procurement.product_qty,
+                            ),
+                        )
+                    )
+        failed = {id(procurement) for procurement, _msg in errors}
+        rest = [pr for pr in procurements if id(pr[0]) not in failed]
+        if rest:
+            try:
+                super()._run_buy(rest)
+            except ProcurementException as exc:
+                errors += exc.procurement_exceptions
+        if errors:
+            raise ProcurementException(errors)
+
+    def _make_po_get_domain(self, company_id, values, partner):
+        """JIT procurements go to JIT RFQs, others to other RFQs: a JIT RFQ
+        is sent, confirmed and re-issued automatically, which must not
+        happen to lines that did not come from a JIT rule."""
+        domain = super()._make_po_get_domain(company_id, values, partner)
+        return (*domain, ("jit_managed", "=", bool(_jit_orderpoint(values))))
+
+    def _prepare_purchase_order(self, company_id, origins, values):
+        vals = super()._prepare_purchase_order(company_id, origins, values)
+        # The procurements of one order share its domain (JIT or not).
+        vals["jit_managed"] = bool(_jit_orderpoint(values[0]))
+        return vals

@@ -21,11 +21,16 @@ _logger = logging.getLogger(__name__)
 # manufacturing and scrap / inventory losses (scrap is an "inventory" location).
 CONSUMING_USAGES = ("customer", "production", "inventory")
 
+# Rule actions whose lead days depend on the vendor line's delay alone (not
+# on the product): rules routing through only these share one computation.
+SIMPLE_ROUTE_ACTIONS = {"pull", "pull_push", "push", "buy"}
+
 JIT_STATES = [
     ("applied", "Applied"),
     ("waiting", "Waiting Approval"),
     ("rejected", "Rejected"),
     ("no_history", "No History"),
+    ("no_lead_time", "No Lead Time"),
     ("failed", "Failed"),
 ]
 
@@ -116,9 +121,9 @@ class StockWarehouseOrderpoint(models.Model):
     )
     jit_lead_time_source = fields.Selection(
         [
-            ("vendor", "Vendor delay + company lead days"),
-            ("company", "Company lead days only"),
-            ("measured", "Measured receipts"),
+            ("vendor", "Route: vendor delay + purchase lead days"),
+            ("measured", "Route: measured receipts + purchase lead days"),
+            ("route", "Route delays (no purchase)"),
         ],
         string="Lead Time Source",
         readonly=True,
@@ -180,6 +185,42 @@ class StockWarehouseOrderpoint(models.Model):
         for op in self:
             op.jit_last_run_id = last.get(op.id, False)
 
+    def _compute_lead_days(self):
+        """Odoo's lead days date of JIT rules uses the same vendor line as
+        the JIT scheduler and recompute (chosen for the batch at once)."""
+        jit = self.filtered(
+            lambda op: op.jit_enabled and op.product_id and op.company_id
+        )
+        records = self
+        if jit and "jit_vendor_lines" not in self.env.context:
+            records = self.with_context(jit_vendor_lines=jit._jit_vendor_lines())
+        return super(StockWarehouseOrderpoint, records)._compute_lead_days()
+
+    def _get_lead_days_values(self):
+        values = super()._get_lead_days_values()
+        if self.jit_enabled:
+            lines = self.env.context.get("jit_vendor_lines")
+            if lines is None:
+                lines = self._jit_vendor_lines()
+            if lines.get(self.id):
+                values["supplierinfo"] = self.env["product.supplierinfo"].browse(
+                    lines[self.id]
+                )
+        return values
+
+    def _jit_vendor_lines(self):
+        """{rule id: its vendor line id (0: none)}, as the recompute chooses
+        it (today's prices, any quantity)."""
+        if not self:
+            return {}
+        chosen = self.env["product.supplierinfo"]._jit_choose_lines(
+            [op.product_id.id for op in self],
+            [op.company_id.id for op in self],
+            fields.Date.context_today(self),
+            forced=[op.supplier_id.id or 0 for op in self],
+        )
+        return dict(zip(self.ids, chosen["line"].tolist(), strict=True))
+
     def init(self):
         res = super().init()
         # The consumption aggregate reads the done moves of a batch of
@@ -213,11 +254,13 @@ class StockWarehouseOrderpoint(models.Model):
                 "title": self.env._("JIT recomputed"),
                 "message": self.env._(
                     "%(rules)s rule(s): %(applied)s applied, %(waiting)s waiting "
-                    "for approval, %(no_history)s without history, %(failed)s failed.",
+                    "for approval, %(no_history)s without history, "
+                    "%(no_lead_time)s without lead time, %(failed)s failed.",
                     rules=sum(runs.mapped("rule_count")),
                     applied=sum(runs.mapped("applied_count")),
                     waiting=sum(runs.mapped("waiting_count")),
                     no_history=sum(runs.mapped("no_history_count")),
+                    no_lead_time=sum(runs.mapped("no_lead_time_count")),
                     failed=sum(runs.mapped("failed_count")),
                 ),
                 "next": {"type": "ir.actions.act_window_close"},
@@ -415,7 +458,7 @@ class StockWarehouseOrderpoint(models.Model):
             return
         self.flush_model()
         now = fields.Datetime.now()
-        rules = self._jit_read_rules(now.date())
+        rules = self._jit_read_rules()
         profiles = self._jit_resolve_profiles(rules)
         n = len(rules["id"])
         window = int(max(p.window_days for p in profiles.values()))
@@ -431,7 +474,7 @@ class StockWarehouseOrderpoint(models.Model):
         stockout = None
         if need_stockout:
             stockout = self._jit_stockout_mask(rules, start_day, end_day, moves)
-        lead = self._jit_lead_times(rules)
+        lead = self._jit_lead_times(rules, end_day)
 
         out = {
             "adu": np.zeros(n),
@@ -491,10 +534,14 @@ class StockWarehouseOrderpoint(models.Model):
             old_min, new_min, out["threshold"]
         ) | jit_core.needs_approval(old_max, new_max, out["threshold"])
         no_history = ~out["has_history"]
-        waiting &= ~no_history
-        apply = ~waiting & ~no_history
+        # A rule without lead time is not applied: its setup needs fixing.
+        no_lead_time = lead["unknown"]
+        waiting &= ~no_history & ~no_lead_time
+        apply = ~waiting & ~no_history & ~no_lead_time
         state = np.where(
-            no_history, "no_history", np.where(waiting, "waiting", "applied")
+            no_lead_time,
+            "no_lead_time",
+            np.where(no_history, "no_history", np.where(waiting, "waiting", "applied")),
         )
         results = {
             "jit_profile_used_id": rules["profile_id"],
@@ -508,7 +555,7 @@ class StockWarehouseOrderpoint(models.Model):
             "jit_max_qty": new_max,
             "jit_spike_days": out["spikes"],
             "jit_state": state,
-            "jit_message": np.full(n, None, dtype=object),
+            "jit_message": lead["message"],
             "product_min_qty": np.where(apply, new_min, old_min),
             "product_max_qty": np.where(apply, new_max, old_max),
         }
@@ -527,10 +574,10 @@ class StockWarehouseOrderpoint(models.Model):
         if newly_waiting.any():
             self.browse(rules["id"][newly_waiting].tolist())._jit_request_approval(run)
 
-    def _jit_read_rules(self, today):
-        """One query: what the computation needs of each rule, as arrays,
-        with the first vendor price line valid today (sequence order, the
-        variant's own lines first). The product side is read per rule through
+    def _jit_read_rules(self):
+        """One query: what the computation needs of each rule, as arrays
+        (its vendor line is chosen in _jit_lead_times). The product side is
+        read per rule through
         its primary keys (LATERAL ... OFFSET 0 keeps PostgreSQL from hashing
         the whole product table for a batch of a thousand rules)."""
         self.env.cr.execute(
@@ -540,46 +587,26 @@ class StockWarehouseOrderpoint(models.Model):
                        op.product_min_qty, op.product_max_qty,
                        COALESCE(op.qty_multiple, 0), COALESCE(op.jit_state, ''),
                        op.jit_profile_id, p.profile, p.categ_path, p.rounding,
-                       p.factor, wv.parent_path,
-                       si.id IS NOT NULL, si.delay,
-                       si.min_qty / p.po_factor * p.factor,
-                       COALESCE(si.jit_lt_samples, 0), si.jit_lt_mean,
-                       si.jit_lt_sigma
+                       p.factor, wv.parent_path, COALESCE(op.supplier_id, 0)
                   FROM stock_warehouse_orderpoint op
                   JOIN stock_location loc ON loc.id = op.location_id
                   JOIN stock_warehouse wh ON wh.id = op.warehouse_id
                   JOIN stock_location wv ON wv.id = wh.view_location_id
                  CROSS JOIN LATERAL (
-                        SELECT pt.id AS tmpl_id,
-                               (pt.jit_profile_id ->> op.company_id::text)::int
+                        SELECT (pt.jit_profile_id ->> op.company_id::text)::int
                                    AS profile,
                                categ.parent_path AS categ_path, uom.rounding,
-                               uom.factor, po.factor AS po_factor
+                               uom.factor
                           FROM product_product pp
                           JOIN product_template pt ON pt.id = pp.product_tmpl_id
                           JOIN product_category categ ON categ.id = pt.categ_id
                           JOIN uom_uom uom ON uom.id = pt.uom_id
-                          JOIN uom_uom po ON po.id = pt.uom_po_id
                          WHERE pp.id = op.product_id
                         OFFSET 0) p
-                  LEFT JOIN LATERAL (
-                        SELECT si.id, si.delay, si.min_qty, si.jit_lt_samples,
-                               si.jit_lt_mean, si.jit_lt_sigma
-                          FROM product_supplierinfo si
-                         WHERE si.product_tmpl_id = p.tmpl_id
-                           AND (si.product_id IS NULL
-                                OR si.product_id = op.product_id)
-                           AND (si.company_id IS NULL
-                                OR si.company_id = op.company_id)
-                           AND (si.date_start IS NULL OR si.date_start <= %(today)s)
-                           AND (si.date_end IS NULL OR si.date_end >= %(today)s)
-                         ORDER BY si.sequence, si.product_id NULLS LAST, si.id
-                         LIMIT 1) si ON TRUE
                  WHERE op.id = ANY(%(ids)s::int[])
                  ORDER BY op.id
                 """,
                 ids=self._jit_sql_array(np.array(self.ids, dtype=np.int64)),
-                today=today,
             )
         )
         rows = self.env.cr.fetchall()
@@ -607,12 +634,7 @@ class StockWarehouseOrderpoint(models.Model):
                 ],
                 dtype=object,
             ),
-            "has_vendor": np.array(cols[14], dtype=bool),
-            "vendor_delay": np.array(cols[15], dtype=float),
-            "vendor_moq": np.array(cols[16], dtype=float),
-            "lt_samples": np.array(cols[17], dtype=np.int64),
-            "lt_mean": np.array(cols[18], dtype=float),
-            "lt_sigma": np.array(cols[19], dtype=float),
+            "supplier_id": np.array(cols[14], dtype=np.int64),
         }
 
     def _jit_resolve_profiles(self, rules):
@@ -877,28 +899,107 @@ class StockWarehouseOrderpoint(models.Model):
             on_hand[idx - 1] = qty  # WITH ORDINALITY counts from 1
         return jit_core.stockout_mask(on_hand, net)
 
-    def _jit_lead_times(self, rules):
-        """Lead time per rule: the vendor price line's measured lead time
-        (mean and σ, once enough receipts were measured) or else its stated
-        delay, plus the company's purchase lead days; MOQ in the product's
-        unit. Rules without a vendor line take the company's days alone."""
-        companies = self.env["res.company"].browse(set(rules["company_id"].tolist()))
-        company_days = {c.id: float(c.po_lead + c.days_to_purchase) for c in companies}
-        lead_time = np.array([company_days[c] for c in rules["company_id"].tolist()])
-        vendor = rules["has_vendor"]
-        measured = vendor & (rules["lt_samples"] >= self._jit_min_lead_time_samples)
-        stated = vendor & ~measured
-        # NULL columns come back as nan.
-        lead_time += np.where(measured, np.nan_to_num(rules["lt_mean"]), 0.0)
-        lead_time += np.where(stated, np.nan_to_num(rules["vendor_delay"]), 0.0)
+    def _jit_lead_times(self, rules, today):
+        """Lead time per rule, from the rules of its route as Odoo's own
+        _get_lead_days adds them up for the replenishment report: the pull
+        rules' delays (resupply from another warehouse), and for a buy route
+        the vendor line's delay, the company's purchase lead days and days to
+        purchase (manufacture routes, when installed, add their own). The
+        vendor line is product.supplierinfo's _jit_choose_lines; once enough
+        of its receipts were measured, their mean and σ replace its stated
+        delay. MOQ: the chosen vendor's order minimum, in the product's unit.
+
+        A rule with no route, or a buy route and no valid vendor line, has no
+        lead time (`unknown`, with a message): it is not applied."""
+        n = len(rules["id"])
+        vendor = self.env["product.supplierinfo"]._jit_choose_lines(
+            rules["product_id"],
+            rules["company_id"],
+            today,
+            forced=rules["supplier_id"],
+        )
+        has_line = vendor["line"] > 0
+        route = self._jit_route_delays(rules, vendor["line"])
+        buy = route["buy"]
+        measured = (
+            buy & has_line & (vendor["lt_samples"] >= self._jit_min_lead_time_samples)
+        )
+        lead_time = route["total"] + np.where(
+            measured, vendor["lt_mean"] - route["vendor"], 0.0
+        )
+        no_route = ~route["routed"]
+        no_vendor = route["routed"] & buy & ~has_line
+        message = np.full(n, None, dtype=object)
+        if no_route.any():
+            message[no_route] = self.env._(
+                "No lead time: no route replenishes this product in this "
+                "location (set a route on the product or the rule)."
+            )
+        if no_vendor.any():
+            message[no_vendor] = self.env._(
+                "No lead time: the product is bought but has no valid vendor "
+                "line (vendors archived or blocked, prices expired or for "
+                "another company)."
+            )
         return {
-            "lead_time": lead_time,
-            "sigma": np.where(measured, np.nan_to_num(rules["lt_sigma"]), 0.0),
-            "moq": np.where(vendor, np.nan_to_num(rules["vendor_moq"]), 0.0),
+            "lead_time": np.where(no_route | no_vendor, 0.0, lead_time),
+            "sigma": np.where(measured, vendor["lt_sigma"], 0.0),
+            "moq": np.where(buy & has_line, vendor["moq"], 0.0),
             "source": np.where(
-                measured, "measured", np.where(vendor, "vendor", "company")
+                no_route | no_vendor,
+                None,
+                np.where(measured, "measured", np.where(buy, "vendor", "route")),
             ).astype(object),
+            "unknown": no_route | no_vendor,
+            "message": message,
         }
+
+    def _jit_route_delays(self, rules, lines):
+        """Odoo's own _get_lead_days over each rule's route (its rule_ids),
+        with `lines` as the vendor line, without the visibility days (a
+        forecast horizon, not a delay). Rules whose route only pulls and buys
+        share one call per route and vendor delay; others (e.g. manufacture)
+        get one call each. Returns arrays: `total` days, `vendor` (the
+        vendor's part of it), `buy` (the route buys), `routed` (a route
+        applies)."""
+        n = len(rules["id"])
+        ops = self.browse(rules["id"].tolist()).with_context(
+            jit_vendor_lines=dict(zip(rules["id"].tolist(), lines.tolist(), strict=True))
+        )
+        sellers = self.env["product.supplierinfo"].browse(
+            sorted(set(lines.tolist()) - {0})
+        )
+        seller_of = {seller.id: seller for seller in sellers}
+        out = {
+            "total": np.zeros(n),
+            "vendor": np.zeros(n),
+            "buy": np.zeros(n, dtype=bool),
+            "routed": np.zeros(n, dtype=bool),
+        }
+        memo = {}
+        for i, (op, line) in enumerate(zip(ops, lines.tolist(), strict=True)):
+            route_rules = op.rule_ids
+            if not route_rules:
+                continue
+            out["routed"][i] = True
+            actions = set(route_rules.mapped("action"))
+            out["buy"][i] = "buy" in actions
+            if "buy" in actions and not line:
+                continue
+            seller = seller_of.get(line)
+            if actions <= SIMPLE_ROUTE_ACTIONS:
+                key = (tuple(route_rules.ids), seller.delay if seller else None)
+                values = {"supplierinfo": seller} if seller else {}
+            else:
+                key = (tuple(route_rules.ids), op.id)
+                values = op._get_lead_days_values()
+            if key not in memo:
+                delays, _desc = route_rules.with_context(
+                    bypass_delay_description=True, global_visibility_days=0
+                )._get_lead_days(op.product_id, **values)
+                memo[key] = (delays["total_delay"], delays["purchase_delay"])
+            out["total"][i], out["vendor"][i] = memo[key]
+        return out
 
     def _jit_write_back(self, run, rules, results, extra, now):
         """One statement for the batch: UPDATE the rules with `results` and
@@ -925,6 +1026,7 @@ class StockWarehouseOrderpoint(models.Model):
             "z": "z",
             "safety_stock": "jit_safety_stock",
             "spike_days": "jit_spike_days",
+            "message": "jit_message",
         }
         ident = SQL.identifier
         self.env.cr.execute(

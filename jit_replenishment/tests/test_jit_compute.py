@@ -246,16 +246,19 @@ class TestJitCompute(JitCase):
         # min = 4 * 7 + 1.644854 * sqrt(7 * 11.2) = 28 + 14.56453 = 42.56453
         self.assertAlmostEqual(self.orderpoint.product_min_qty, 42.57, places=2)
 
-    def test_no_vendor_uses_company_lead_days(self):
+    def test_no_vendor_has_no_lead_time(self):
+        """Bought (the warehouse buys) but no vendor line: no lead time, the
+        rule is not applied (it used to get the company's days alone)."""
         product = self.env["product.product"].create(
             {"name": "No vendor", "is_storable": True}
         )
         self.company.days_to_purchase = 3.0
-        op = self._orderpoint(product)
+        op = self._orderpoint(product, product_min_qty=2, product_max_qty=3)
         self._deliveries(product, DAILY)
         op._jit_recompute()
-        self.assertEqual(op.jit_lead_time, 3.0)
-        self.assertEqual(op.jit_lead_time_source, "company")
+        self.assertEqual(op.jit_state, "no_lead_time")
+        self.assertFalse(op.jit_lead_time_source)
+        self.assertEqual((op.product_min_qty, op.product_max_qty), (2, 3))
 
     def test_spike_is_clipped(self):
         """Nine days of 2 and one day of 100, spike factor 2.

@@ -183,13 +183,38 @@ class TestJitVendorChoice(JitPurchaseCase):
         self.assertEqual(order.partner_id, self.backup)
 
     def test_next_vendor_that_can_deliver_in_time(self):
-        # Primary blocked; backup 1 needs 30 days, more than the need date
-        # allows; backup 2 (2 days) can deliver in time.
+        # Primary blocked; a procurement of the rule needed in 5 days:
+        # backup 1 needs 30 days, more than the need date allows; backup 2
+        # (2 days) can deliver in time. (The rule's own procurement is planned
+        # at its lead days, which use the line it computes with: backup 1.)
         self.vendor.with_company(self.company).jit_sla_standing = "blocked"
         self.product.seller_ids.filtered(
             lambda s: s.partner_id == self.backup
         ).delay = 30
-        order = self._procure()
+        group = self.env["procurement.group"]
+        group.run(
+            [
+                group.Procurement(
+                    self.product,
+                    10,
+                    self.unit,
+                    self.stock,
+                    "JIT need",
+                    "JIT need",
+                    self.company,
+                    {
+                        "orderpoint_id": self.orderpoint,
+                        "warehouse_id": self.warehouse,
+                        "date_planned": NOW + timedelta(days=5),
+                    },
+                )
+            ]
+        )
+        order = (
+            self.env["purchase.order.line"]
+            .search([("product_id", "=", self.product.id)])
+            .order_id
+        )
         self.assertEqual(order.partner_id, self.backup2)
 
 
