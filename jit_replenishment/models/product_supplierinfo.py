@@ -122,9 +122,7 @@ class ProductSupplierinfo(models.Model):
             )
         )
         rows = self.env.cr.fetchall()
-        cols = [np.array(c) for c in zip(*rows, strict=True)] or [
-            np.zeros(0)
-        ] * 12
+        cols = [np.array(c) for c in zip(*rows, strict=True)] or [np.zeros(0)] * 12
         row, moq = jit_core.choose_vendor_line(
             cols[0].astype(np.int64),
             cols[3].astype(np.int64),

@@ -591,16 +591,13 @@ class PurchaseOrderLine(models.Model):
             line.jit_original_date = line.date_planned
         # An order is automated only when every product line comes from a
         # JIT rule (the scheduler keeps JIT procurements on their own RFQs).
-        jit_orders = (
-            lines.filtered(
-                lambda ln: ln.orderpoint_id.jit_enabled and not ln.order_id.jit_managed
-            )
-            .order_id.filtered(
-                lambda o: all(
-                    ln.orderpoint_id.jit_enabled
-                    for ln in o.order_line
-                    if not ln.display_type
-                )
+        jit_orders = lines.filtered(
+            lambda ln: ln.orderpoint_id.jit_enabled and not ln.order_id.jit_managed
+        ).order_id.filtered(
+            lambda o: all(
+                ln.orderpoint_id.jit_enabled
+                for ln in o.order_line
+                if not ln.display_type
             )
         )
         if jit_orders:

@@ -1,6 +1,7 @@
 # Copyright 2026 JIT Replenishment Suite
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import fields, models
+
 from odoo.addons.stock.models.stock_rule import ProcurementException
 
 
@@ -48,9 +49,7 @@ class StockRule(models.Model):
                         (need - today).days,
                     )
                 )
-            products, companies, days, forced, qty, need_days = zip(
-                *needs, strict=True
-            )
+            products, companies, days, forced, qty, need_days = zip(*needs, strict=True)
             chosen = self.env["product.supplierinfo"]._jit_choose_lines(
                 products,
                 companies,
@@ -81,13 +80,15 @@ class StockRule(models.Model):
                     )
         failed = {id(procurement) for procurement, _msg in errors}
         rest = [pr for pr in procurements if id(pr[0]) not in failed]
+        res = None
         if rest:
             try:
-                super()._run_buy(rest)
+                res = super()._run_buy(rest)
             except ProcurementException as exc:
                 errors += exc.procurement_exceptions
         if errors:
             raise ProcurementException(errors)
+        return res
 
     def _make_po_get_domain(self, company_id, values, partner):
         """JIT procurements go to JIT RFQs, others to other RFQs: a JIT RFQ

@@ -534,14 +534,17 @@ class StockWarehouseOrderpoint(models.Model):
             old_min, new_min, out["threshold"]
         ) | jit_core.needs_approval(old_max, new_max, out["threshold"])
         no_history = ~out["has_history"]
-        # A rule without lead time is not applied: its setup needs fixing.
-        no_lead_time = lead["unknown"]
+        # A rule without lead time is not applied either: its route or
+        # vendor lines need fixing (its message says which).
+        no_lead_time = lead["unknown"] & ~no_history
         waiting &= ~no_history & ~no_lead_time
         apply = ~waiting & ~no_history & ~no_lead_time
         state = np.where(
-            no_lead_time,
-            "no_lead_time",
-            np.where(no_history, "no_history", np.where(waiting, "waiting", "applied")),
+            no_history,
+            "no_history",
+            np.where(
+                no_lead_time, "no_lead_time", np.where(waiting, "waiting", "applied")
+            ),
         )
         results = {
             "jit_profile_used_id": rules["profile_id"],
@@ -964,7 +967,9 @@ class StockWarehouseOrderpoint(models.Model):
         applies)."""
         n = len(rules["id"])
         ops = self.browse(rules["id"].tolist()).with_context(
-            jit_vendor_lines=dict(zip(rules["id"].tolist(), lines.tolist(), strict=True))
+            jit_vendor_lines=dict(
+                zip(rules["id"].tolist(), lines.tolist(), strict=True)
+            )
         )
         sellers = self.env["product.supplierinfo"].browse(
             sorted(set(lines.tolist()) - {0})

@@ -162,10 +162,10 @@ class TestJitScheduler(JitCase):
         bad = ops[2]
         original = type(ops)._jit_lead_times
 
-        def broken(records, rules):
+        def broken(records, rules, *args):
             if bad.id in rules["id"]:
                 raise ValueError("vendor data broken for this rule")
-            return original(records, rules)
+            return original(records, rules, *args)
 
         with patch.object(type(ops), "_jit_lead_times", broken):
             run = ops._jit_recompute()

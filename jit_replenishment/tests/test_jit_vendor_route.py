@@ -338,7 +338,12 @@ class TestJitReissueTerms(JitPurchaseCase):
         eur.active = True
         self.assertNotEqual(self.company.currency_id, eur)
         self.env["res.currency.rate"].create(
-            {"currency_id": eur.id, "rate": 2.0, "name": TODAY, "company_id": self.company.id}
+            {
+                "currency_id": eur.id,
+                "rate": 2.0,
+                "name": TODAY,
+                "company_id": self.company.id,
+            }
         )
         tax_a, tax_b = self.env["account.tax"].create(
             [
@@ -363,9 +368,9 @@ class TestJitReissueTerms(JitPurchaseCase):
         )
         immediate = self.env.ref("account.account_payment_term_immediate")
         days30 = self.env.ref("account.account_payment_term_30days")
-        self.vendor.with_company(self.company).property_supplier_payment_term_id = (
-            immediate
-        )
+        self.vendor.with_company(
+            self.company
+        ).property_supplier_payment_term_id = immediate
         backup = self.backup.with_company(self.company)
         backup.property_purchase_currency_id = eur
         backup.property_supplier_payment_term_id = days30
@@ -412,9 +417,7 @@ class TestJitOwnOrders(JitPurchaseCase):
             product_max_qty=10,
         )
         self.orderpoint.write({"product_min_qty": 5, "product_max_qty": 10})
-        (self.orderpoint | manual)._procure_orderpoint_confirm(
-            company_id=self.company
-        )
+        (self.orderpoint | manual)._procure_orderpoint_confirm(company_id=self.company)
         lines = self.env["purchase.order.line"].search(
             [("product_id", "in", (self.product | manual_product).ids)]
         )
@@ -433,9 +436,7 @@ class TestJitOwnOrders(JitPurchaseCase):
         # A second procurement of each goes to its own RFQ again.
         self.orderpoint.product_max_qty = 30
         manual.product_max_qty = 30
-        (self.orderpoint | manual)._procure_orderpoint_confirm(
-            company_id=self.company
-        )
+        (self.orderpoint | manual)._procure_orderpoint_confirm(company_id=self.company)
         drafts = self.env["purchase.order"].search(
             [("partner_id", "=", self.vendor.id), ("state", "=", "draft")]
         )

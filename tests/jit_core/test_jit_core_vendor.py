@@ -1,3 +1,5 @@
+import os
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -100,9 +102,7 @@ def _reference(rows, need, qty, groups):
     out = []
     for g in range(groups):
         mine = [(i, r) for i, r in enumerate(rows) if r[0] == g]
-        serving = [
-            (i, r) for i, r in mine if np.isnan(qty[g]) or r[4] <= qty[g] + 1e-9
-        ]
+        serving = [(i, r) for i, r in mine if np.isnan(qty[g]) or r[4] <= qty[g] + 1e-9]
         vendors = {}
         for i, r in serving:
             best = vendors.get(r[1])
@@ -122,7 +122,13 @@ def _reference(rows, need, qty, groups):
     return out
 
 
-@settings(deadline=None, max_examples=200, database=None)
+# Random exploration locally; a fixed example sequence on CI (CI=true).
+@settings(
+    deadline=None,
+    max_examples=200,
+    database=None,
+    derandomize=bool(os.environ.get("CI")),
+)
 @given(
     rows=st.lists(
         st.tuples(
