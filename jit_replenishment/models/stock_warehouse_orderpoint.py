@@ -922,7 +922,7 @@ class StockWarehouseOrderpoint(models.Model):
             forced=rules["supplier_id"],
         )
         has_line = vendor["line"] > 0
-        route = self._jit_route_delays(rules, vendor["line"])
+        route = self._jit_route_delays(rules, vendor["line"], vendor["delay"])
         buy = route["buy"]
         measured = (
             buy & has_line & (vendor["lt_samples"] >= self._jit_min_lead_time_samples)
@@ -957,54 +957,115 @@ class StockWarehouseOrderpoint(models.Model):
             "message": message,
         }
 
-    def _jit_route_delays(self, rules, lines):
-        """Odoo's own _get_lead_days over each rule's route (its rule_ids),
-        with `lines` as the vendor line, without the visibility days (a
-        forecast horizon, not a delay). Rules whose route only pulls and buys
-        share one call per route and vendor delay; others (e.g. manufacture)
-        get one call each. Returns arrays: `total` days, `vendor` (the
-        vendor's part of it), `buy` (the route buys), `routed` (a route
-        applies)."""
+    def _jit_route_delays(self, rules, lines, line_delays):
+        """Odoo's own _get_lead_days over each rule's route (the rules Odoo's
+        rule_ids holds), with `lines` as the vendor line (`line_delays` their
+        delays), without the
+        visibility days (a forecast horizon, not a delay). Rules whose route
+        only pulls and buys share one call per route and vendor delay; others
+        (e.g. manufacture) get one call each. Returns arrays: `total` days,
+        `vendor` (the vendor's part of it), `buy` (the route buys), `routed`
+        (a route applies)."""
         n = len(rules["id"])
         ops = self.browse(rules["id"].tolist()).with_context(
             jit_vendor_lines=dict(
                 zip(rules["id"].tolist(), lines.tolist(), strict=True)
             )
         )
-        sellers = self.env["product.supplierinfo"].browse(
-            sorted(set(lines.tolist()) - {0})
-        )
-        seller_of = {seller.id: seller for seller in sellers}
+        Supplierinfo = self.env["product.supplierinfo"]
         out = {
             "total": np.zeros(n),
             "vendor": np.zeros(n),
             "buy": np.zeros(n, dtype=bool),
             "routed": np.zeros(n, dtype=bool),
         }
+        Rule = self.env["stock.rule"].with_context(
+            bypass_delay_description=True, global_visibility_days=0
+        )
         memo = {}
-        for i, (op, line) in enumerate(zip(ops, lines.tolist(), strict=True)):
-            route_rules = op.rule_ids
+        for i, (route_rules, line, delay) in enumerate(
+            zip(
+                self._jit_route_rules(ops),
+                lines.tolist(),
+                line_delays.tolist(),
+                strict=True,
+            )
+        ):
             if not route_rules:
                 continue
             out["routed"][i] = True
-            actions = set(route_rules.mapped("action"))
+            actions = route_rules[1]
             out["buy"][i] = "buy" in actions
             if "buy" in actions and not line:
                 continue
-            seller = seller_of.get(line)
+            op = ops[i]
             if actions <= SIMPLE_ROUTE_ACTIONS:
-                key = (tuple(route_rules.ids), seller.delay if seller else None)
-                values = {"supplierinfo": seller} if seller else {}
+                key = (route_rules[0], delay if line else None)
             else:
-                key = (tuple(route_rules.ids), op.id)
-                values = op._get_lead_days_values()
+                key = (route_rules[0], op.id)
             if key not in memo:
-                delays, _desc = route_rules.with_context(
-                    bypass_delay_description=True, global_visibility_days=0
-                )._get_lead_days(op.product_id, **values)
+                if actions <= SIMPLE_ROUTE_ACTIONS:
+                    values = {"supplierinfo": Supplierinfo.browse(line)} if line else {}
+                else:
+                    values = op._get_lead_days_values()
+                delays, _desc = Rule.browse(route_rules[0])._get_lead_days(
+                    op.product_id.with_prefetch(), **values
+                )
                 memo[key] = (delays["total_delay"], delays["purchase_delay"])
             out["total"][i], out["vendor"][i] = memo[key]
         return out
+
+    def _jit_route_rules(self, ops):
+        """The route of each rule as Odoo's _compute_rules finds it
+        (_get_rules_from_location of its location and route), computed once
+        per distinct (location, route, product and category routes), as
+        Odoo's own compute caches it: (rule ids, set of actions) per rule,
+        None when no rule applies."""
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT op.id, op.product_id, op.location_id,
+                       COALESCE(op.route_id, 0),
+                       ARRAY(SELECT r.route_id
+                               FROM stock_route_product r
+                              WHERE r.product_id = pp.product_tmpl_id
+                             UNION
+                             SELECT r.route_id
+                               FROM stock_route_categ r
+                               JOIN product_category c ON c.id = r.categ_id
+                              WHERE starts_with(categ.parent_path, c.parent_path)
+                             ORDER BY 1)
+                  FROM stock_warehouse_orderpoint op
+                  JOIN product_product pp ON pp.id = op.product_id
+                  JOIN product_template pt ON pt.id = pp.product_tmpl_id
+                  JOIN product_category categ ON categ.id = pt.categ_id
+                 WHERE op.id = ANY(%s::int[])
+                """,
+                self._jit_sql_array(np.array(ops.ids, dtype=np.int64)),
+            )
+        )
+        rows = {row[0]: row[1:] for row in self.env.cr.fetchall()}
+        found = {}
+        result = []
+        for op_id in ops.ids:
+            product, location, route, routes = rows[op_id]
+            key = (location, route, tuple(routes))
+            if key not in found:
+                # One product stands for its key (its routes are the key's).
+                route_rules = (
+                    self.env["product.product"]
+                    .browse(product)
+                    ._get_rules_from_location(
+                        self.env["stock.location"].browse(location),
+                        route_ids=self.env["stock.route"].browse(route),
+                    )
+                )
+                found[key] = route_rules and (
+                    tuple(route_rules.ids),
+                    frozenset(route_rules.mapped("action")),
+                )
+            result.append(found[key] or None)
+        return result
 
     def _jit_write_back(self, run, rules, results, extra, now):
         """One statement for the batch: UPDATE the rules with `results` and
