@@ -1085,16 +1085,17 @@ class JitSlaScore(models.Model):
                 """
                 SELECT DISTINCT ON (v.partner_id, v.company_id)
                        v.partner_id, v.company_id, po.user_id
-                  FROM unnest(%s::int[], %s::int[]) AS v(partner_id, company_id)
-                  JOIN res_partner rp ON rp.commercial_partner_id = v.partner_id
-                                      OR rp.id = v.partner_id
+                  FROM unnest(%(partner_ids)s::int[], %(company_ids)s::int[])
+                       AS v(partner_id, company_id)
+                  JOIN res_partner rp ON %(vendor)s = v.partner_id
                   JOIN purchase_order po ON po.partner_id = rp.id
                                         AND po.company_id = v.company_id
                   JOIN res_users u ON u.id = po.user_id AND u.active
                  ORDER BY v.partner_id, v.company_id, po.date_order DESC, po.id DESC
                 """,
-                partner_ids,
-                company_ids,
+                partner_ids=partner_ids,
+                company_ids=company_ids,
+                vendor=self.env["res.partner"]._jit_vendor_sql("rp"),
             )
         )
         return {(p, c): u for p, c, u in self.env.cr.fetchall()}

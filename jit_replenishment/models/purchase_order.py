@@ -140,7 +140,7 @@ class PurchaseOrder(models.Model):
     def _jit_event_vals(self, event_type, **vals):
         return {
             "order_id": self.id,
-            "partner_id": self.partner_id.commercial_partner_id.id,
+            "partner_id": self.partner_id._jit_vendor().id,
             "company_id": self.company_id.id,
             "event_type": event_type,
             **vals,
