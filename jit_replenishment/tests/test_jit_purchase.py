@@ -8,7 +8,7 @@ from psycopg2 import errors as pg_errors
 
 from odoo import Command
 from odoo.exceptions import UserError
-from odoo.tests import new_test_user, tagged
+from odoo.tests import HttpCase, new_test_user, tagged
 
 from ..services.pg import is_concurrency_error
 from .common import NOW, JitCase
@@ -599,3 +599,39 @@ class TestJitConcurrencyErrorsPropagate(JitPurchaseCase):
                 self.orderpoint | self._orderpoint(self._product("Other"))
             )._jit_recompute()
         self.assertEqual(calls, [2], "no bisection, no retry inside the job")
+
+
+@tagged("post_install", "-at_install")
+class TestJitPortalButtons(JitPurchaseCase, HttpCase):
+    """9.6 through Odoo's own controller: the vendor's portal user clicks
+    Accept (or Decline) in the RFQ mail's portal page."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.portal_user = new_test_user(
+            cls.env,
+            login="jit_vendor_portal",
+            password="jit_vendor_portal",
+            groups="base.group_portal",
+            partner_id=cls.vendor.id,
+        )
+
+    def _click(self, order, confirm_type):
+        self.authenticate("jit_vendor_portal", "jit_vendor_portal")
+        response = self.url_open(order.get_confirm_url(confirm_type=confirm_type))
+        self.assertEqual(response.status_code, 200)
+        order.invalidate_recordset()
+
+    def test_accept_and_decline_on_the_portal_page(self):
+        accepted, declined = self._jit_po(), self._jit_po()
+        self._send(accepted)
+        self._send(declined)
+        self._click(accepted, "reception")
+        self.assertEqual(accepted.state, "purchase")
+        self.assertEqual(accepted.jit_vendor_state, "confirmed")
+        self.assertEqual(accepted.jit_confirmation_channel, "portal")
+        self._click(declined, "decline")
+        self.assertEqual(declined.jit_vendor_state, "rejected")
+        event = declined.jit_event_ids.filtered(lambda e: e.event_type == "rejected")
+        self.assertEqual(event.channel, "portal")
