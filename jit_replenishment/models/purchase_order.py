@@ -337,6 +337,13 @@ class PurchaseOrder(models.Model):
             },
         }
 
+    def action_jit_retry_send(self):
+        """Hand the RFQs back to the sending job (after fixing what stopped
+        it, e.g. the vendor's email address)."""
+        self.check_access("write")
+        self.filtered(lambda o: o.state == "draft").write({"jit_send_blocked": False})
+        return True
+
     # ------------------------------------------------------------------
     # automated sending, reminders
     # ------------------------------------------------------------------

@@ -504,6 +504,11 @@ class TestJitVendorSignals(JitPurchaseCase):
         self.assertEqual(len(order.activity_ids), 1, "one activity, not one per run")
         self.assertEqual(order.activity_ids.user_id, self.buyer)
         self.assertIn("email", order.activity_ids.note)
+        # Address fixed, the buyer hands the RFQ back to the job.
+        self.vendor.email = "primary@example.com"
+        order.with_user(self.buyer).action_jit_retry_send()
+        Order._cron_jit_send_rfqs()
+        self.assertEqual(order.state, "sent")
 
     # --- 9.12 sender ---
     def test_mails_go_out_from_the_buyer(self):
