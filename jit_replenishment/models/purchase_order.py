@@ -138,11 +138,15 @@ class PurchaseOrder(models.Model):
         self.env["jit.purchase.event"]._record(events)
 
     def _jit_event_vals(self, event_type, **vals):
+        # Who acted: the request's user (the portal runs Odoo's controllers
+        # as superuser on the vendor's behalf), else the environment's.
+        user = request.env.user if request else self.env.user
         return {
             "order_id": self.id,
             "partner_id": self.partner_id._jit_vendor().id,
             "company_id": self.company_id.id,
             "event_type": event_type,
+            "user_id": user.id,
             **vals,
         }
 

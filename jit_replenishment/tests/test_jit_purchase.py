@@ -640,3 +640,4 @@ class TestJitPortalButtons(JitPurchaseCase, HttpCase):
         self.assertEqual(declined.jit_vendor_state, "rejected")
         event = declined.jit_event_ids.filtered(lambda e: e.event_type == "rejected")
         self.assertEqual(event.channel, "portal")
+        self.assertEqual(event.user_id, self.portal_user, "the vendor, not OdooBot")
