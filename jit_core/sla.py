@@ -36,15 +36,17 @@ standing -> new standing for a score s:
 previous      good                          watch                blocked
 ============= ============================= ==================== =============
 '' (new)      s >= G                        B <= s < G           s < B
-good          s >= G - M                    B <= s < G - M       s < B
+good          s >= G - M                    s < G - M            never directly
 watch         s >= G + M                    B <= s < G + M       s < B
 blocked       never directly                s >= B + M           s < B + M
 ============= ============================= ==================== =============
 
 So a good vendor keeps its standing down to G - M, a watched vendor must
 reach G + M to be trusted again, and a blocked vendor comes back to watch at
-B + M (and to good one period later at the earliest). A score that moves
-within [G - M, G + M) or within [B, B + M) never changes the standing.
+B + M (and to good one period later at the earliest). A standing moves one
+level at most per call: a good vendor, whatever its score, falls to watch
+first (blocked one period later at the earliest). A score that moves within
+[G - M, G + M) or within [B, B + M) never changes the standing.
 """
 
 from __future__ import annotations
@@ -248,7 +250,10 @@ def standing(
         [g - m, g + m, np.inf],
         default=g,
     )
-    blocked_under = np.where(prev == "blocked", b + m, b)
+    # Never two levels at once: a good vendor cannot fall straight to blocked.
+    blocked_under = np.select(
+        [prev == "blocked", prev == "good"], [b + m, -np.inf], default=b
+    )
     return np.where(
         s < blocked_under, "blocked", np.where(s >= good_at, "good", "watch")
     ).astype("<U7")

@@ -13,6 +13,7 @@ from odoo.tools import SQL
 
 import jit_core
 
+from ..services.pg import is_concurrency_error
 from .res_partner import STANDINGS
 
 _logger = logging.getLogger(__name__)
@@ -106,6 +107,24 @@ class JitSlaContract(models.Model):
         tracking=True,
         help="Week: ISO weeks, Monday to Sunday. Month: calendar months.",
     )
+    min_partial_lines = fields.Integer(
+        string="Minimum Lines in a Running Period",
+        default=5,
+        required=True,
+        tracking=True,
+        help="The running (incomplete) period moves the vendor's standing only "
+        "once at least this many lines were due in it; until then the standing "
+        "of the last complete period holds.",
+    )
+    lt_window_days = fields.Integer(
+        string="Lead Time Window (days)",
+        default=365,
+        required=True,
+        tracking=True,
+        help="Receipts of the last this many days measure the vendor's lead "
+        "times; a vendor price line with no receipt in the window goes back to "
+        "its stated delay.",
+    )
     weight_on_time = fields.Float(string="Weight: On Time", default=0.35)
     weight_fill = fields.Float(string="Weight: Fill Rate", default=0.25)
     weight_latency = fields.Float(string="Weight: Confirmation", default=0.10)
@@ -119,6 +138,41 @@ class JitSlaContract(models.Model):
             contract.display_name = self.env._(
                 "SLA %(vendor)s", vendor=contract.partner_id.display_name or ""
             )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            self._sla_vendor_vals(vals)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self._sla_vendor_vals(vals)
+        archived = (
+            self.filtered("active") if "active" in vals and not vals["active"] else None
+        )
+        res = super().write(vals)
+        if archived:
+            archived._sla_reset_vendors()
+        return res
+
+    def unlink(self):
+        self.filtered("active")._sla_reset_vendors()
+        return super().unlink()
+
+    def _sla_vendor_vals(self, vals):
+        """A contract is the vendor's (the commercial partner), whichever of
+        its contacts was picked."""
+        if vals.get("partner_id"):
+            vals["partner_id"] = (
+                self.env["res.partner"].browse(vals["partner_id"])._jit_vendor().id
+            )
+
+    def _sla_reset_vendors(self):
+        """Without an active contract a vendor has no standing and no score."""
+        for contract in self:
+            contract.partner_id._jit_vendor().with_company(
+                contract.company_id
+            ).sudo().write({"jit_sla_standing": False, "jit_sla_score": 0.0})
 
     @api.constrains("partner_id", "company_id", "active")
     def _check_one_active_per_vendor(self):
@@ -150,10 +204,22 @@ class JitSlaContract(models.Model):
         "target_fill_rate",
         "max_confirmation_hours",
         "lt_tolerance_days",
+        "min_partial_lines",
+        "lt_window_days",
         *WEIGHT_FIELDS,
     )
     def _check_ranges(self):
         for contract in self:
+            for fname, low in (("min_partial_lines", 0), ("lt_window_days", 1)):
+                if contract[fname] < low:
+                    raise ValidationError(
+                        self.env._(
+                            "%(field)s must be at least %(low)s, got %(value)s.",
+                            field=self._fields[fname]._description_string(self.env),
+                            low=low,
+                            value=contract[fname],
+                        )
+                    )
             for fname in ("target_on_time_rate", "target_fill_rate"):
                 value = contract[fname]
                 if not 0 < value <= 1:
@@ -241,6 +307,7 @@ class JitSlaScore(models.Model):
     _lt_window_days = 365
     _lt_writeback_param = "jit_replenishment.lt_writeback"
     _lt_writeback_min_samples = 3
+    _sla_cursor_param = "jit_replenishment.sla_cursor"
 
     partner_id = fields.Many2one(
         "res.partner",
@@ -335,23 +402,40 @@ class JitSlaScore(models.Model):
     @api.model
     def _cron_compute_sla(self):
         """Nightly: score the last complete and the current period of every
-        active contract, then measure vendor lead times. Safe to re-run."""
-        contracts = self.env["jit.sla.contract"].sudo().search([], order="id")
-        today = fields.Date.today()
+        active contract, one batch of contracts per call, then (in the call
+        that finishes the contracts) measure vendor lead times.
+
+        Resumable like the recompute: the last contract done is kept in a
+        system parameter; ir.cron calls again while the progress API reports
+        work remaining and commits in between, so a crash loses at most one
+        batch and the next call goes on from there. Safe to re-run."""
+        Param = self.env["ir.config_parameter"].sudo()
+        try:
+            cursor = int(Param.get_param(self._sla_cursor_param) or 0)
+        except ValueError:
+            cursor = 0
         size = self._sla_batch_size
-        for start in range(0, len(contracts), size):
-            self.sudo()._sla_compute_guarded(contracts[start : start + size], today)
-            self.env["ir.cron"]._notify_progress(
-                done=min(start + size, len(contracts)),
-                remaining=max(len(contracts) - start - size, 0),
-            )
+        Contract = self.env["jit.sla.contract"].sudo()
+        todo = Contract.search([("id", ">", cursor)], order="id", limit=size + 1)
+        batch = todo[:size]
+        if batch:
+            self.sudo()._sla_compute_guarded(batch, fields.Date.today())
+        if len(todo) > size:
+            Param.set_param(self._sla_cursor_param, str(batch[-1].id))
+            remaining = Contract.search_count([("id", ">", batch[-1].id)])
+            self.env["ir.cron"]._notify_progress(done=len(batch), remaining=remaining)
+            return remaining
         try:
             with self.env.cr.savepoint():
                 self.sudo()._compute_measured_lead_times()
-        except Exception:  # noqa: BLE001 - logged, the SLA figures are kept
+        except Exception as exc:  # noqa: BLE001 - logged, the SLA figures are kept
+            if is_concurrency_error(exc):
+                raise
             self.env.invalidate_all()
             _logger.exception("JIT SLA: measuring vendor lead times failed")
-        return True
+        Param.set_param(self._sla_cursor_param, "0")
+        self.env["ir.cron"]._notify_progress(done=len(batch), remaining=0)
+        return 0
 
     def _sla_compute_guarded(self, contracts, today):
         """Compute a batch in a savepoint; on failure split it until the
@@ -360,6 +444,8 @@ class JitSlaScore(models.Model):
             with self.env.cr.savepoint():
                 self._sla_compute(contracts, today)
         except Exception as exc:  # noqa: BLE001 - logged on the contract
+            if is_concurrency_error(exc):
+                raise  # not the contracts' fault: ir.cron retries the job
             self.env.invalidate_all()
             if len(contracts) == 1:
                 _logger.warning("JIT SLA contract %s failed: %s", contracts.id, exc)
@@ -388,7 +474,10 @@ class JitSlaScore(models.Model):
         return {
             "contract": np.tile(np.array(contracts.ids, dtype=np.int64), 2),
             "partner": np.tile(
-                np.array([c.partner_id.id for c in contracts], dtype=np.int64), 2
+                np.array(
+                    [c.partner_id._jit_vendor().id for c in contracts], dtype=np.int64
+                ),
+                2,
             ),
             "company": np.tile(
                 np.array([c.company_id.id for c in contracts], dtype=np.int64), 2
@@ -448,7 +537,7 @@ class JitSlaScore(models.Model):
                          ORDER BY e.date DESC, e.id DESC
                          LIMIT 1
                   ) pr ON TRUE
-                  JOIN k ON k.partner_id IN (po.partner_id, rp.commercial_partner_id)
+                  JOIN k ON k.partner_id = %(vendor)s
                         AND k.company_id = po.company_id
                         AND COALESCE(pr.promised_date, l.date_planned)::date
                             BETWEEN k.pstart AND k.pend
@@ -459,15 +548,25 @@ class JitSlaScore(models.Model):
                    AND COALESCE(pr.promised_date, l.date_planned)::date < %(today)s
             ),
             rec AS (
-                SELECT m.purchase_line_id AS line_id, m.date, m.product_qty AS qty
+                -- Done quantities in the product's unit: receipts from the
+                -- vendor count, returns to the vendor count negative.
+                SELECT m.purchase_line_id AS line_id, m.date,
+                       CASE WHEN src.usage = 'supplier' THEN 1 ELSE -1 END
+                           * m.quantity / mu.factor * pu.factor AS qty
                   FROM stock_move m
-                  JOIN stock_location sl ON sl.id = m.location_id
+                  JOIN stock_location src ON src.id = m.location_id
+                  JOIN stock_location dst ON dst.id = m.location_dest_id
+                  JOIN uom_uom mu ON mu.id = m.product_uom
+                  JOIN product_product pp ON pp.id = m.product_id
+                  JOIN product_template pt ON pt.id = pp.product_tmpl_id
+                  JOIN uom_uom pu ON pu.id = pt.uom_id
                  WHERE m.state = 'done'
-                   AND sl.usage = 'supplier'
+                   AND (src.usage = 'supplier') <> (dst.usage = 'supplier')
                    AND m.purchase_line_id IN (SELECT line_id FROM due)
             )
             """,
             keys=self._sla_keys_cte(keys),
+            vendor=self.env["res.partner"]._jit_vendor_sql("rp"),
             today=today,
             since=keys["start"].min().item()
             - timedelta(days=self._sla_order_window_days),
@@ -557,6 +656,7 @@ class JitSlaScore(models.Model):
                   FROM due d
                   JOIN rec r ON r.line_id = d.line_id
                  WHERE d.date_approve IS NOT NULL AND r.date >= d.date_approve
+                   AND r.qty > 0
                 """,
                 cte=self._sla_due_lines_cte(keys, today),
             )
@@ -601,7 +701,7 @@ class JitSlaScore(models.Model):
                   FROM conf c
                   JOIN purchase_order po ON po.id = c.order_id
                   JOIN res_partner rp ON rp.id = po.partner_id
-                  JOIN k ON k.partner_id IN (po.partner_id, rp.commercial_partner_id)
+                  JOIN k ON k.partner_id = %(vendor)s
                         AND k.company_id = po.company_id
                         AND c.date::date BETWEEN k.pstart AND k.pend
                   JOIN LATERAL (
@@ -614,6 +714,7 @@ class JitSlaScore(models.Model):
                  GROUP BY k.idx
                 """,
                 keys=self._sla_keys_cte(keys),
+                vendor=self.env["res.partner"]._jit_vendor_sql("rp"),
                 since=keys["start"].min().item() if len(keys["start"]) else None,
             )
         )
@@ -732,7 +833,14 @@ class JitSlaScore(models.Model):
             active = active & ~np.isnan(score)
 
         # Hysteresis: last complete period from the stored history, then the
-        # current period from the last complete one (if it was scored).
+        # current period from the last complete one (if it was scored). The
+        # running period moves the standing only with enough lines due in it
+        # (the contract's minimum); otherwise it carries the standing over.
+        # `counts`: the rows whose standing is judged on their own score.
+        counts = active.copy()
+        counts[n:] &= due["lines_due"][n:] >= np.array(
+            contracts.mapped("min_partial_lines"), dtype=np.int64
+        )
         older = self._sla_previous_standing(keys, n)
         thresholds = {
             "good_above": self._sla_good_above,
@@ -750,9 +858,9 @@ class JitSlaScore(models.Model):
         )
         previous[n:] = np.where(prev_active, standing[:n], older)
         standing[n:] = np.where(
-            cur_active,
+            counts[n:],
             jit_core.standing(previous[n:], np.nan_to_num(score[n:]), **thresholds),
-            "",
+            np.where(cur_active, previous[n:], ""),
         )
         # A drop: below the previous period's standing, or below the standing
         # this period had at the last run (the running period got worse).
@@ -761,11 +869,11 @@ class JitSlaScore(models.Model):
         dropped = np.zeros(2 * n, dtype=bool)
         notify_drop = np.zeros(2 * n, dtype=bool)
         drop_from = previous.copy()
-        if active.any():
-            dropped[active] = jit_core.standing_dropped(
-                previous[active], standing[active]
+        if counts.any():
+            dropped[counts] = jit_core.standing_dropped(
+                previous[counts], standing[counts]
             )
-            was = np.flatnonzero(active & (stored != ""))
+            was = np.flatnonzero(counts & (stored != ""))
             worse = jit_core.standing_dropped(stored[was], standing[was])
             dropped[was[worse]] = True
             drop_from[was[worse]] = stored[was[worse]]
@@ -799,7 +907,7 @@ class JitSlaScore(models.Model):
         }
         rows = self._sla_upsert(keys, active, figures)
         self._sla_drop_inactive(keys, ~active)
-        self._sla_update_vendors(keys, active, score, standing, n)
+        self._sla_update_vendors(keys, counts, score, standing, n)
         self._sla_notify(
             rows, keys, notify_drop, drop_from, due["late_lines"], contracts
         )
@@ -938,7 +1046,8 @@ class JitSlaScore(models.Model):
 
     def _sla_update_vendors(self, keys, active, score, standing, n):
         """Each vendor's score and standing (company-dependent) from its most
-        recent scored period; vendors with nothing scored keep theirs."""
+        recent period that counts (`active`: scored, and for the running period
+        with enough lines due); vendors with nothing scored keep theirs."""
         pick = np.where(active[n:], np.arange(n, 2 * n), np.arange(n))
         pick = pick[active[pick]]
         if not pick.size:
@@ -976,16 +1085,17 @@ class JitSlaScore(models.Model):
                 """
                 SELECT DISTINCT ON (v.partner_id, v.company_id)
                        v.partner_id, v.company_id, po.user_id
-                  FROM unnest(%s::int[], %s::int[]) AS v(partner_id, company_id)
-                  JOIN res_partner rp ON rp.commercial_partner_id = v.partner_id
-                                      OR rp.id = v.partner_id
+                  FROM unnest(%(partner_ids)s::int[], %(company_ids)s::int[])
+                       AS v(partner_id, company_id)
+                  JOIN res_partner rp ON %(vendor)s = v.partner_id
                   JOIN purchase_order po ON po.partner_id = rp.id
                                         AND po.company_id = v.company_id
                   JOIN res_users u ON u.id = po.user_id AND u.active
                  ORDER BY v.partner_id, v.company_id, po.date_order DESC, po.id DESC
                 """,
-                partner_ids,
-                company_ids,
+                partner_ids=partner_ids,
+                company_ids=company_ids,
+                vendor=self.env["res.partner"]._jit_vendor_sql("rp"),
             )
         )
         return {(p, c): u for p, c, u in self.env.cr.fetchall()}
@@ -1118,15 +1228,19 @@ class JitSlaScore(models.Model):
     @api.model
     def _compute_measured_lead_times(self):
         """Measure each vendor price line's lead time on the receipts of the
-        last year: confirmation (date_approve) to the done receipt, in days,
-        for the line's vendor (or its contacts), product (or template
-        variants) and company. One query, one jit_core call, one UPDATE.
+        window (the vendor's active contract's, else _lt_window_days):
+        confirmation (date_approve) to the done receipt, in days, for the
+        line's vendor (or its contacts), product (or template variants) and
+        company. One query, one jit_core call, one UPDATE; a line measured
+        before that has no receipt in its window any more is reset (back to
+        its stated delay).
 
         With the system parameter jit_replenishment.lt_writeback set, the
         measured mean (rounded up to whole days) becomes the price line's
         delay once at least _lt_writeback_min_samples receipts are measured.
         """
         now = fields.Datetime.now()
+        Partner = self.env["res.partner"]
         self.env.flush_all()
         self.env.cr.execute(
             SQL(
@@ -1138,8 +1252,11 @@ class JitSlaScore(models.Model):
                   JOIN purchase_order po ON po.id = l.order_id
                   JOIN res_partner rp ON rp.id = po.partner_id
                   JOIN product_product pp ON pp.id = m.product_id
-                  JOIN res_partner sp ON sp.commercial_partner_id =
-                                         rp.commercial_partner_id
+                  JOIN res_partner sp ON %(sp_vendor)s = %(rp_vendor)s
+                  LEFT JOIN jit_sla_contract c
+                         ON c.partner_id = %(rp_vendor)s
+                        AND c.company_id = po.company_id
+                        AND c.active
                   JOIN product_supplierinfo si
                     ON si.partner_id = sp.id
                    AND (si.product_id = pp.id
@@ -1151,12 +1268,17 @@ class JitSlaScore(models.Model):
                    AND po.state IN ('purchase', 'done')
                    AND po.date_approve IS NOT NULL
                    AND m.date >= po.date_approve
-                   AND m.date >= %(since)s
+                   AND m.date >= %(now)s - make_interval(
+                           days => COALESCE(c.lt_window_days, %(window)s))
                 """,
-                since=now - timedelta(days=self._lt_window_days),
+                now=now,
+                window=self._lt_window_days,
+                sp_vendor=Partner._jit_vendor_sql("sp"),
+                rp_vendor=Partner._jit_vendor_sql("rp"),
             )
         )
         rows = self.env.cr.fetchall()
+        self._lt_expire([r[0] for r in rows], now)
         if not rows:
             return 0
         si_ids, ordered, received = zip(*rows, strict=True)
@@ -1208,6 +1330,39 @@ class JitSlaScore(models.Model):
         infos.invalidate_recordset(fnames)
         infos.modified(fnames)
         return len(stats.keys)
+
+    @api.model
+    def _lt_expire(self, measured_ids, now):
+        """Reset the measured lead time of the vendor lines that have no
+        receipt in their window any more: they are back to the stated delay."""
+        self.env.cr.execute(
+            SQL(
+                """
+                UPDATE product_supplierinfo
+                   SET jit_lt_mean = NULL, jit_lt_sigma = NULL, jit_lt_p90 = NULL,
+                       jit_lt_samples = 0, jit_lt_computed_at = %(now)s,
+                       write_date = %(now)s, write_uid = %(uid)s
+                 WHERE COALESCE(jit_lt_samples, 0) > 0
+                   AND id <> ALL(%(ids)s::int[])
+                RETURNING id
+                """,
+                now=now,
+                uid=self.env.uid,
+                ids=sorted({int(i) for i in measured_ids}),
+            )
+        )
+        expired = self.env["product.supplierinfo"].browse(
+            [r[0] for r in self.env.cr.fetchall()]
+        )
+        fnames = [
+            "jit_lt_mean",
+            "jit_lt_sigma",
+            "jit_lt_p90",
+            "jit_lt_samples",
+            "jit_lt_computed_at",
+        ]
+        expired.invalidate_recordset(fnames)
+        expired.modified(fnames)
 
     @api.model
     def _lt_writeback_enabled(self):

@@ -1,12 +1,13 @@
 # Copyright 2026 JIT Replenishment Suite
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import logging
-from datetime import timedelta
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
 from odoo.http import request
 from odoo.tools import SQL
+
+from ..services.pg import is_concurrency_error
 
 _logger = logging.getLogger(__name__)
 
@@ -78,6 +79,16 @@ class PurchaseOrder(models.Model):
         copy=False,
     )
     jit_fallback_at = fields.Datetime(string="Re-issued At", readonly=True, copy=False)
+    jit_send_blocked = fields.Char(
+        string="Not Sent Automatically",
+        readonly=True,
+        copy=False,
+        help="Why the scheduler did not (or could not) mail this RFQ; the buyer "
+        "has an activity and sends it by hand.",
+    )
+    jit_reminder_due_at = fields.Datetime(
+        string="Reminder Due", readonly=True, copy=False
+    )
     jit_fallback_exhausted = fields.Boolean(
         string="No Backup Left",
         readonly=True,
@@ -106,11 +117,16 @@ class PurchaseOrder(models.Model):
         for order in self:
             vals = {"jit_rfq_sent_at": now}
             if order.jit_managed:
-                hours = order.partner_id.with_company(
-                    order.company_id
-                ).jit_confirmation_hours
+                company = order.company_id
+                vendor = order.partner_id._jit_vendor().with_company(company)
+                deadline = company._jit_add_working_hours(
+                    now, vendor.jit_confirmation_hours
+                )
                 vals.update(
-                    jit_confirmation_deadline=now + timedelta(hours=hours),
+                    jit_confirmation_deadline=deadline,
+                    jit_reminder_due_at=company._jit_add_working_hours(
+                        deadline, -vendor.jit_reminder_hours
+                    ),
                     jit_vendor_state="pending",
                 )
             order.write(vals)
@@ -118,11 +134,15 @@ class PurchaseOrder(models.Model):
         self.env["jit.purchase.event"]._record(events)
 
     def _jit_event_vals(self, event_type, **vals):
+        # Who acted: the request's user (the portal runs Odoo's controllers
+        # as superuser on the vendor's behalf), else the environment's.
+        user = request.env.user if request else self.env.user
         return {
             "order_id": self.id,
-            "partner_id": self.partner_id.commercial_partner_id.id,
+            "partner_id": self.partner_id._jit_vendor().id,
             "company_id": self.company_id.id,
             "event_type": event_type,
+            "user_id": user.id,
             **vals,
         }
 
@@ -142,6 +162,22 @@ class PurchaseOrder(models.Model):
         if path.startswith("/my/"):
             return "portal"
         return "buyer"
+
+    def _jit_vendor_channel(self):
+        """The channel of a change to this order if the vendor made it (a
+        promise), else False: the portal, the API called by one of the
+        vendor's own users, or a buyer who explicitly records what the vendor
+        promised (context jit_vendor_promise). A buyer's own change is not."""
+        self.ensure_one()
+        if self.env.context.get("jit_vendor_promise"):
+            return "buyer"
+        channel = self._jit_channel()
+        if channel == "portal":
+            return channel
+        vendor = self.partner_id._jit_vendor()
+        if channel == "api" and self.env.user.partner_id._jit_vendor() == vendor:
+            return channel
+        return False
 
     def _jit_lock(self):
         """Lock the orders' rows until the end of the transaction, then
@@ -170,13 +206,15 @@ class PurchaseOrder(models.Model):
                     vendor=order.jit_replacement_order_id.partner_id.display_name,
                     new=order.jit_replacement_order_id.name,
                     date=order.jit_fallback_at,
-                    reason=dict(
-                        self._fields["jit_fallback_reason"]._description_selection(
-                            self.env
-                        )
-                    ).get(order.jit_fallback_reason, ""),
+                    reason=order._jit_reason_label(order.jit_fallback_reason),
                 )
             )
+
+    def _jit_reason_label(self, reason):
+        """The translated label of a fallback reason code."""
+        return dict(
+            self._fields["jit_fallback_reason"]._description_selection(self.env)
+        ).get(reason, reason or "")
 
     def button_confirm(self):
         self._jit_lock()
@@ -191,7 +229,10 @@ class PurchaseOrder(models.Model):
 
     def _jit_record_confirmation(self, channel):
         now = fields.Datetime.now()
-        self.write(
+        # An RFQ the vendor already accepted keeps its acceptance (time and
+        # channel): the buyer's confirmation of the order is not the vendor's.
+        first = self.filtered(lambda o: o.jit_vendor_state != "confirmed")
+        first.write(
             {
                 "jit_vendor_state": "confirmed",
                 "jit_confirmed_at": now,
@@ -234,6 +275,75 @@ class PurchaseOrder(models.Model):
         self.env.ref("jit_replenishment.ir_cron_jit_fallback").sudo()._trigger()
         return True
 
+    def _confirm_reception_mail(self):
+        """Odoo's portal *Accept* on a sent JIT RFQ is the vendor's
+        confirmation: the order is confirmed through the portal channel."""
+        rfqs = self.filtered(
+            lambda o: (
+                o.jit_managed
+                and o.state == "sent"
+                and not o.mail_reception_confirmed
+                and not o.jit_replacement_order_id
+            )
+        )
+        res = super()._confirm_reception_mail()
+        if rfqs:
+            rfqs.with_context(jit_channel="portal").button_confirm()
+        return res
+
+    def _decline_reception_mail(self):
+        """Odoo's portal *Decline* on a sent JIT RFQ is the vendor's rejection:
+        the fallback job re-issues it to the next backup vendor."""
+        rfqs = self.filtered(
+            lambda o: (
+                o.jit_managed
+                and o.state == "sent"
+                and not o.mail_reception_declined
+                and o.jit_vendor_state == "pending"
+            )
+        )
+        res = super()._decline_reception_mail()
+        if rfqs:
+            rfqs.with_context(jit_channel="portal").action_jit_vendor_reject()
+        return res
+
+    def action_jit_record_vendor_promise(self):
+        """The buyer records what the vendor promised (by phone, by mail):
+        the current dates and quantities of the confirmed lines that differ
+        from the last promise become the vendor's new promise."""
+        self.check_access("write")
+        lines = self.filtered(
+            lambda o: o.state in ("purchase", "done")
+        ).order_line.filtered(
+            lambda ln: (
+                not ln.display_type
+                and (
+                    ln.jit_promised_date != ln.date_planned
+                    or ln.jit_promised_qty != ln.product_qty
+                )
+            )
+        )
+        lines.with_context(jit_vendor_promise=True)._jit_record_promise()
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": "success" if lines else "info",
+                "message": self.env._(
+                    "%(count)s line(s) recorded as promised by the vendor.",
+                    count=len(lines),
+                ),
+                "next": {"type": "ir.actions.act_window_close"},
+            },
+        }
+
+    def action_jit_retry_send(self):
+        """Hand the RFQs back to the sending job (after fixing what stopped
+        it, e.g. the vendor's email address)."""
+        self.check_access("write")
+        self.filtered(lambda o: o.state == "draft").write({"jit_send_blocked": False})
+        return True
+
     # ------------------------------------------------------------------
     # automated sending, reminders
     # ------------------------------------------------------------------
@@ -270,71 +380,141 @@ class PurchaseOrder(models.Model):
 
     @api.model
     def _cron_jit_send_rfqs(self):
-        """Send draft JIT RFQs to vendors who accept automatic sending, then
-        confirm them for trusted vendors (good standing, setting on); remind
-        vendors whose deadline is near. Idempotent: a sent order is no longer
-        a draft, a reminded one has its reminder date."""
-        drafts = self.search(
-            [("jit_managed", "=", True), ("state", "=", "draft")],
-            limit=self._jit_followup_batch,
-            order="id",
-        )
-        to_send = drafts.filtered(
-            lambda o: o.partner_id.with_company(o.company_id).jit_rfq_auto_send
-        )
-        to_send._jit_send_mail(
-            "jit_replenishment.mail_template_jit_rfq", mark_sent=True
-        )
-        trusted = to_send.filtered(
+        """Send draft JIT RFQs to the vendors that take them by mail (the
+        company's or the vendor's setting), then confirm them for trusted
+        vendors (good standing, setting on); remind vendors whose deadline is
+        near. One savepoint per order: an order that fails is logged on it
+        (message and activity for the buyer) and the others go on.
+        Idempotent: a sent order is no longer a draft, an order that could
+        not be sent is marked, a reminded one has its reminder date."""
+        size = self._jit_followup_batch
+        drafts = self._jit_auto_send_drafts(limit=size + 1)
+        more = len(drafts) > size
+        sent = drafts[:size]._jit_auto_send()
+        trusted = sent.filtered(
             lambda o: (
                 (
-                    vendor := o.partner_id.commercial_partner_id.with_company(
-                        o.company_id
-                    )
+                    vendor := o.partner_id._jit_vendor().with_company(o.company_id)
                 ).jit_auto_confirm
                 and vendor.jit_sla_standing == "good"
             )
         )
-        trusted.with_context(jit_channel="auto").button_confirm()
-        reminded = self._jit_send_reminders()
-        remaining = (
-            self.search_count(
-                [
-                    ("jit_managed", "=", True),
-                    ("state", "=", "draft"),
-                    ("id", ">", drafts[-1:].id or 0),
-                ]
+        for order in trusted:
+            order._jit_guarded(
+                order.with_context(jit_channel="auto").button_confirm,
+                self.env._("Automatic confirmation failed"),
             )
-            if len(drafts) == self._jit_followup_batch
-            else 0
-        )
+        reminded = self._jit_send_reminders()
         self.env["ir.cron"]._notify_progress(
-            done=len(to_send) + len(reminded), remaining=remaining
+            done=len(sent) + len(reminded), remaining=int(more)
         )
-        return to_send
+        return sent
+
+    @api.model
+    def _jit_auto_send_drafts(self, domain=(), limit=None):
+        """Draft JIT RFQs the scheduler mails (oldest first): of a company that
+        sends to every vendor, or of a vendor that opted in. The setting is in
+        the query, so drafts left to the buyer never fill a batch."""
+        base = [
+            ("jit_managed", "=", True),
+            ("state", "=", "draft"),
+            ("jit_send_blocked", "=", False),
+            *domain,
+        ]
+        orders = self.browse()
+        for company in self.env["res.company"].sudo().search([]):
+            if limit is not None and len(orders) >= limit:
+                break
+            company_domain = [*base, ("company_id", "=", company.id)]
+            if not company.jit_rfq_auto_send:
+                company_domain.append(
+                    ("partner_id.commercial_partner_id.jit_rfq_auto_send", "=", True)
+                )
+            orders |= self.with_company(company).search(
+                company_domain,
+                limit=None if limit is None else limit - len(orders),
+                order="id",
+            )
+        return orders.with_env(self.env)
+
+    def _jit_auto_send(self):
+        """Mail these RFQs (one savepoint each) and return those sent. An RFQ
+        whose vendor has no email address is left unsent, marked, with an
+        activity for the buyer."""
+        template = "jit_replenishment.mail_template_jit_rfq"
+        unreachable = self.filtered(lambda o: not o.partner_id.email)
+        for order in unreachable:
+            reason = self.env._(
+                "%(vendor)s has no email address: the RFQ was not sent.",
+                vendor=order.partner_id.display_name,
+            )
+            order.jit_send_blocked = reason
+            order._jit_notify_buyer(self.env._("Send the RFQ by hand"), reason)
+        sent = self.browse()
+        for order in self - unreachable:
+            if order._jit_guarded(
+                lambda o=order: o._jit_send_mail(template, mark_sent=True),
+                self.env._("Sending the RFQ failed"),
+                block_sending=True,
+            ):
+                sent |= order
+        return sent
+
+    def _jit_guarded(self, call, summary, block_sending=False):
+        """Run `call` in a savepoint; on a data error, log it on the order
+        (message and activity for the buyer) and return False. Concurrency
+        errors propagate: the job is retried as a whole."""
+        self.ensure_one()
+        try:
+            with self.env.cr.savepoint():
+                call()
+            return True
+        except Exception as exc:  # noqa: BLE001 - logged on the order
+            if is_concurrency_error(exc):
+                raise
+            self.env.invalidate_all()
+            _logger.warning("JIT: %s on %s: %s", summary, self.name, exc)
+            error = f"{type(exc).__name__}: {exc}"[:500]
+            if block_sending:
+                self.jit_send_blocked = error
+            self._jit_notify_buyer(
+                summary,
+                self.env._("%(what)s: %(error)s", what=summary, error=error),
+            )
+            return False
+
+    def _jit_notify_buyer(self, summary, note):
+        """A note on the order and an activity for its buyer (else the admin)."""
+        self.ensure_one()
+        self.message_post(body=note, subtype_xmlid="mail.mt_note")
+        self.activity_schedule(
+            "mail.mail_activity_data_todo",
+            user_id=(self.user_id or self.env.ref("base.user_admin")).id,
+            summary=summary,
+            note=note,
+        )
 
     def _jit_send_reminders(self):
         now = fields.Datetime.now()
-        candidates = self.search(
+        due = self.search(
             [
                 ("jit_managed", "=", True),
                 ("state", "=", "sent"),
                 ("jit_vendor_state", "=", "pending"),
                 ("jit_reminder_sent_at", "=", False),
                 ("jit_confirmation_deadline", ">", now),
+                ("jit_reminder_due_at", "<=", now),
             ],
             limit=self._jit_followup_batch,
+            order="id",
         )
-        due = candidates.filtered(
-            lambda o: (
-                o.jit_confirmation_deadline
-                - timedelta(
-                    hours=o.partner_id.with_company(o.company_id).jit_reminder_hours
-                )
-                <= now
+        for order in due:
+            order._jit_guarded(
+                lambda o=order: o._jit_send_mail(
+                    "jit_replenishment.mail_template_jit_reminder"
+                ),
+                self.env._("Sending the reminder failed"),
             )
-        )
-        due._jit_send_mail("jit_replenishment.mail_template_jit_reminder")
         due.write({"jit_reminder_sent_at": now})
         self.env["jit.purchase.event"]._record(
             [o._jit_event_vals("reminder", channel="system") for o in due]
@@ -378,7 +558,9 @@ class PurchaseOrder(models.Model):
                 with self.env.cr.savepoint():
                     order._jit_reissue()
                     done |= order
-            except Exception:  # noqa: BLE001 - logged, the others go on
+            except Exception as exc:  # noqa: BLE001 - logged, the others go on
+                if is_concurrency_error(exc):
+                    raise
                 _logger.exception("JIT fallback of %s failed", order.name)
         # A full batch may leave more orders due; failed ones are retried at
         # the next scheduled run, not in a loop now.
@@ -434,6 +616,7 @@ class PurchaseOrder(models.Model):
     def _jit_reissue(self):
         self.ensure_one()
         reason = "rejected" if self.jit_vendor_state == "rejected" else "timeout"
+        label = self._jit_reason_label(reason)
         vendor = self._jit_next_vendor().partner_id
         now = fields.Datetime.now()
         if not vendor:
@@ -447,7 +630,7 @@ class PurchaseOrder(models.Model):
                     "vendor can supply all its products. Nothing was cancelled.",
                     vendor=self.partner_id.display_name,
                     order=self.name,
-                    reason=reason,
+                    reason=label,
                 ),
             )
             return self.browse()
@@ -463,7 +646,11 @@ class PurchaseOrder(models.Model):
         self.env["jit.purchase.event"]._record(
             [
                 self._jit_event_vals(
-                    "fallback", channel="system", note=f"{reason} -> {new.name}"
+                    "fallback",
+                    channel="system",
+                    note=self.env._(
+                        "%(reason)s, re-issued as %(new)s", reason=label, new=new.name
+                    ),
                 )
             ]
         )
@@ -472,7 +659,7 @@ class PurchaseOrder(models.Model):
                 "Re-issued to %(vendor)s as %(new)s: %(reason)s.",
                 vendor=vendor.display_name,
                 new=new._get_html_link(),
-                reason=reason,
+                reason=label,
             ),
             subtype_xmlid="mail.mt_note",
         )
@@ -481,7 +668,7 @@ class PurchaseOrder(models.Model):
                 "Re-issued from %(old)s of %(vendor)s: %(reason)s.",
                 old=self._get_html_link(),
                 vendor=self.partner_id.display_name,
-                reason=reason,
+                reason=label,
             ),
             subtype_xmlid="mail.mt_note",
         )
@@ -489,10 +676,7 @@ class PurchaseOrder(models.Model):
         # the RFQ (now, or by the sending job if it does not take it by mail).
         self._jit_send_mail("jit_replenishment.mail_template_jit_withdrawn")
         self._jit_send_template_to_buyer()
-        if vendor.with_company(self.company_id).jit_rfq_auto_send:
-            new._jit_send_mail(
-                "jit_replenishment.mail_template_jit_rfq", mark_sent=True
-            )
+        new._jit_auto_send_drafts([("id", "=", new.id)])._jit_auto_send()
         return new
 
     def _jit_replacement(self, vendor, now):
@@ -607,7 +791,9 @@ class PurchaseOrderLine(models.Model):
     def write(self, vals):
         res = super().write(vals)
         if "date_planned" in vals or "product_qty" in vals:
-            promised = self.filtered(
+            # Only a change the vendor made is a new promise; a buyer's
+            # reschedule leaves the promise (and the SLA's due date) alone.
+            self.filtered(
                 lambda ln: (
                     ln.jit_promised_date
                     and (
@@ -615,14 +801,23 @@ class PurchaseOrderLine(models.Model):
                         or ln.jit_promised_qty != ln.product_qty
                     )
                 )
-            )
-            if promised:
-                channel = self.order_id[:1]._jit_channel()
-                self.env["jit.purchase.event"]._record(
-                    [line._jit_promise_vals(channel) for line in promised]
-                )
-                promised._jit_set_promise()
+            )._jit_record_promise()
         return res
+
+    def _jit_record_promise(self):
+        """Record the lines' current date and quantity as the vendor's new
+        promise, for the orders whose change comes from a vendor channel."""
+        events = []
+        promised = self.browse()
+        for order in self.order_id:
+            channel = order._jit_vendor_channel()
+            if channel:
+                lines = self.filtered(lambda ln, o=order: ln.order_id == o)
+                events += [line._jit_promise_vals(channel) for line in lines]
+                promised |= lines
+        if promised:
+            self.env["jit.purchase.event"]._record(events)
+            promised._jit_set_promise()
 
     def _jit_set_promise(self):
         for line in self:

@@ -1,5 +1,7 @@
 # Copyright 2026 JIT Replenishment Suite
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from datetime import timedelta
+
 from odoo import fields, models
 
 
@@ -18,6 +20,25 @@ class ResCompany(models.Model):
         default=90,
         help="JIT runs older than this are deleted by the daily clean-up.",
     )
+
+    jit_rfq_auto_send = fields.Boolean(
+        string="Send JIT RFQs Automatically to Every Vendor",
+        help="Mail the RFQs of JIT rules to every vendor by the scheduler. Off: "
+        "only to the vendors whose own setting is on.",
+    )
+
+    def _jit_add_working_hours(self, start, hours):
+        """`start` (naive UTC) plus `hours` working hours of the company's
+        working schedule (public holidays excluded); calendar hours when the
+        company has no schedule. Negative hours count backwards."""
+        self.ensure_one()
+        calendar = self.resource_calendar_id
+        end = (
+            calendar.plan_hours(hours, start, compute_leaves=True)
+            if calendar and hours
+            else False
+        )
+        return end or start + timedelta(hours=hours)
 
     def _jit_default_profile(self):
         """The company's default JIT profile, created on first need."""

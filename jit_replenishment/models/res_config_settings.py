@@ -15,6 +15,10 @@ class ResConfigSettings(models.TransientModel):
         related="company_id.jit_run_retention_days",
         readonly=False,
     )
+    jit_rfq_auto_send = fields.Boolean(
+        related="company_id.jit_rfq_auto_send",
+        readonly=False,
+    )
     jit_lt_writeback = fields.Boolean(
         string="Write Measured Lead Times Back",
         config_parameter="jit_replenishment.lt_writeback",

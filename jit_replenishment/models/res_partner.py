@@ -2,6 +2,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
+from odoo.tools import SQL
 
 STANDINGS = [("good", "Good"), ("watch", "Watch"), ("blocked", "Blocked")]
 
@@ -12,10 +13,10 @@ class ResPartner(models.Model):
     # --- how JIT purchase orders are sent to this vendor -----------------
     jit_rfq_auto_send = fields.Boolean(
         string="Send JIT RFQs Automatically",
-        default=True,
         company_dependent=True,
         help="RFQs created for JIT rules are mailed to this vendor by the "
-        "scheduler, with a portal link and the RFQ as PDF.",
+        "scheduler, with a portal link and the RFQ as PDF. Off by default: "
+        "on for this vendor, or for every vendor with the company setting.",
     )
     jit_auto_confirm = fields.Boolean(
         string="Auto-confirm JIT RFQs (trusted)",
@@ -27,14 +28,15 @@ class ResPartner(models.Model):
         string="Confirmation Deadline (hours)",
         default=48,
         company_dependent=True,
-        help="A sent JIT RFQ not confirmed within this many hours is cancelled "
-        "and re-issued to the next backup vendor.",
+        help="A sent JIT RFQ not confirmed within this many working hours "
+        "(the company's working schedule) is cancelled and re-issued to the "
+        "next backup vendor.",
     )
     jit_reminder_hours = fields.Integer(
         string="Reminder Before Deadline (hours)",
         default=12,
         company_dependent=True,
-        help="A reminder is mailed this many hours before the deadline.",
+        help="A reminder is mailed this many working hours before the deadline.",
     )
     # --- supplier SLA (computed by the SLA job) --------------------------
     jit_sla_contract_ids = fields.One2many(
@@ -53,6 +55,17 @@ class ResPartner(models.Model):
     jit_sla_score = fields.Float(
         string="SLA Score", company_dependent=True, digits=(16, 1)
     )
+
+    def _jit_vendor(self):
+        """The vendor of these contacts: their commercial partner. Every
+        vendor setting and SLA figure of the suite is written and read there
+        (SQL: _jit_vendor_sql)."""
+        return self.commercial_partner_id
+
+    @api.model
+    def _jit_vendor_sql(self, alias):
+        """SQL of _jit_vendor for the res_partner row aliased `alias`."""
+        return SQL("%s.commercial_partner_id", SQL.identifier(alias))
 
     @api.constrains("jit_confirmation_hours", "jit_reminder_hours")
     def _check_jit_hours(self):

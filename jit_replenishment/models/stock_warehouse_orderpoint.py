@@ -15,6 +15,8 @@ from odoo.tools import SQL
 
 import jit_core
 
+from ..services.pg import is_concurrency_error
+
 _logger = logging.getLogger(__name__)
 
 # Usages of the destination locations that consume stock: deliveries,
@@ -414,6 +416,8 @@ class StockWarehouseOrderpoint(models.Model):
             with self.env.cr.savepoint():
                 self._jit_compute(run)
         except Exception as exc:  # noqa: BLE001 - logged on the rule, run goes on
+            if is_concurrency_error(exc):
+                raise  # not the rules' fault: ir.cron retries the transaction
             self.env.invalidate_all()
             if len(self) == 1:
                 _logger.warning("JIT rule %s failed: %s", self.id, exc)

@@ -1,13 +1,16 @@
 # Copyright 2026 JIT Replenishment Suite
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from datetime import timedelta
+from datetime import datetime, timedelta
+from unittest.mock import patch
 
 from freezegun import freeze_time
+from psycopg2 import errors as pg_errors
 
 from odoo import Command
 from odoo.exceptions import UserError
-from odoo.tests import tagged
+from odoo.tests import HttpCase, new_test_user, tagged
 
+from ..services.pg import is_concurrency_error
 from .common import NOW, JitCase
 
 
@@ -39,6 +42,13 @@ class JitPurchaseCase(JitCase):
         cls.backup2 = cls.env["res.partner"].create(
             {"name": "JIT Backup 2", "email": "backup2@example.com"}
         )
+        # Deadlines count working hours of the company's schedule; without a
+        # schedule they are calendar hours, which these tests count in
+        # (test_deadline_counts_working_hours gives the company one).
+        cls.company.resource_calendar_id = False
+        # Automatic sending is opt-in: these vendors opted in.
+        for vendor in cls.vendor | cls.backup | cls.backup2:
+            vendor.with_company(cls.company).jit_rfq_auto_send = True
         cls.product.seller_ids.sequence = 1
         cls.env["product.supplierinfo"].create(
             [
@@ -125,9 +135,10 @@ class TestJitPurchaseEvents(JitPurchaseCase):
         self.assertEqual(order.jit_confirmed_at, NOW + timedelta(hours=5))
         self.assertEqual(line.jit_promised_date, original)
         self.assertEqual(line.jit_promised_qty, 10)
-        # The vendor promises a later date: a new promise, history kept.
+        # The vendor promises a later date on the portal: a new promise,
+        # history kept.
         later = original + timedelta(days=2)
-        line.date_planned = later
+        line.with_context(jit_channel="portal").date_planned = later
         self.assertEqual(line.jit_promised_date, later)
         self.assertEqual(line.jit_original_date, original)
         promises = order.jit_event_ids.filtered(lambda e: e.event_type == "promise")
@@ -363,3 +374,295 @@ class TestJitSending(JitPurchaseCase):
         template = self.env.ref("jit_replenishment.mail_template_jit_rfq")
         order = self._jit_po()
         self.assertEqual(template._render_lang(order.ids)[order.id], "fr_FR")
+
+
+@tagged("post_install", "-at_install")
+@freeze_time(NOW)
+class TestJitVendorSignals(JitPurchaseCase):
+    """Issue 9: only the vendor's own answers count, mails come from the
+    buyer, automation is opt-in and never acts on a vendor it cannot reach."""
+
+    # --- 9.2 promises ---
+    def test_only_a_vendor_change_is_a_promise(self):
+        order = self._jit_po()
+        self._send(order)
+        order.button_confirm()
+        line = order.order_line
+        agreed = line.date_planned
+
+        def promises():
+            return order.jit_event_ids.filtered(lambda e: e.event_type == "promise")
+
+        self.assertEqual(len(promises()), 1, "the confirmed terms")
+        # The buyer reschedules (web client, API or script): not a promise.
+        buyer = line.with_user(self.buyer)
+        buyer.date_planned = agreed + timedelta(days=3)
+        buyer.with_context(jit_channel="buyer").date_planned = agreed + timedelta(4)
+        self.assertEqual(len(promises()), 1)
+        self.assertEqual(line.jit_promised_date, agreed)
+        # The vendor through the portal: a promise.
+        line.with_context(jit_channel="portal").date_planned = agreed + timedelta(5)
+        self.assertEqual(line.jit_promised_date, agreed + timedelta(days=5))
+        self.assertEqual(promises().sorted("id")[-1].channel, "portal")
+        # The vendor's own user through the API: a promise.
+        vendor_user = new_test_user(
+            self.env,
+            login="jit_vendor_api",
+            groups="base.group_portal",
+            partner_id=self.vendor.id,
+        )
+        line.with_user(vendor_user).sudo().date_planned = agreed + timedelta(days=6)
+        self.assertEqual(line.jit_promised_date, agreed + timedelta(days=6))
+        self.assertEqual(promises().sorted("id")[-1].channel, "api")
+        # The buyer records what the vendor said on the phone.
+        buyer.date_planned = agreed + timedelta(days=7)
+        self.assertEqual(line.jit_promised_date, agreed + timedelta(days=6))
+        order.with_user(self.buyer).action_jit_record_vendor_promise()
+        self.assertEqual(line.jit_promised_date, agreed + timedelta(days=7))
+        self.assertEqual(promises().sorted("id")[-1].channel, "buyer")
+        self.assertEqual(len(promises()), 4)
+
+    # --- 9.6 auto-send default, Odoo's portal buttons, working hours -------------
+    def test_auto_send_is_opt_in(self):
+        vendor = self.env["res.partner"].create(
+            {"name": "New Vendor", "email": "new@example.com"}
+        )
+        self.assertFalse(vendor.with_company(self.company).jit_rfq_auto_send)
+        order = self._jit_po(vendor)
+        Order = self.env["purchase.order"]
+        Order._cron_jit_send_rfqs()
+        self.assertEqual(order.state, "draft")
+        # The company opts in for every vendor.
+        self.company.jit_rfq_auto_send = True
+        Order._cron_jit_send_rfqs()
+        self.assertEqual(order.state, "sent")
+
+    def test_portal_accept_is_the_vendor_confirmation(self):
+        order = self._jit_po()
+        self._send(order)
+        # Odoo's own Accept button on the portal (the controller runs it sudo).
+        order.sudo()._confirm_reception_mail()
+        self.assertTrue(order.mail_reception_confirmed)
+        self.assertEqual(order.jit_vendor_state, "confirmed")
+        self.assertEqual(order.jit_confirmation_channel, "portal")
+        confirmed = order.jit_event_ids.filtered(lambda e: e.event_type == "confirmed")
+        self.assertEqual(confirmed.channel, "portal")
+        with freeze_time(NOW + timedelta(days=5)):
+            self.env["purchase.order"]._cron_jit_fallback()
+        self.assertNotEqual(order.state, "cancel")
+        self.assertFalse(order.jit_replacement_order_id)
+
+    def test_portal_decline_is_the_vendor_rejection(self):
+        order = self._jit_po()
+        self._send(order)
+        order.sudo()._decline_reception_mail()
+        self.assertTrue(order.mail_reception_declined)
+        self.assertEqual(order.jit_vendor_state, "rejected")
+        rejected = order.jit_event_ids.filtered(lambda e: e.event_type == "rejected")
+        self.assertEqual(rejected.channel, "portal")
+        self.env["purchase.order"]._cron_jit_fallback()
+        self.assertEqual(order.jit_fallback_reason, "rejected")
+        self.assertEqual(order.jit_replacement_order_id.partner_id, self.backup)
+
+    def test_deadline_counts_working_hours(self):
+        """Company schedule Mon-Fri 8-12 and 13-17 (UTC), deadline 24 hours.
+        Sent Friday 2026-03-13 18:00: the 24 working hours are Monday,
+        Tuesday and Wednesday -> deadline Wed 18 17:00. Calendar hours would
+        cancel on Saturday 18:00 (and so on Sunday morning)."""
+        self.company.resource_calendar_id = self.env["resource.calendar"].create(
+            {"name": "JIT 40 hours UTC", "tz": "UTC"}
+        )
+        self.vendor.with_company(self.company).jit_confirmation_hours = 24
+        order = self._jit_po()
+        with freeze_time(datetime(2026, 3, 13, 18)):
+            self._send(order)
+        self.assertEqual(order.jit_confirmation_deadline, datetime(2026, 3, 18, 17))
+        Order = self.env["purchase.order"]
+        with freeze_time(datetime(2026, 3, 15, 9)):
+            Order._cron_jit_fallback()
+        self.assertEqual(order.state, "sent", "no cancellation on Sunday morning")
+        with freeze_time(datetime(2026, 3, 18, 17, 30)):
+            Order._cron_jit_fallback()
+        self.assertEqual(order.state, "cancel")
+
+    # --- 9.9 send job ---
+    def test_manual_drafts_do_not_block_the_send_job(self):
+        manual = self.env["res.partner"].create(
+            {"name": "Manual Vendor", "email": "manual@example.com"}
+        )
+        drafts = [self._jit_po(manual) for _i in range(3)]
+        auto = self._jit_po()
+        with patch.object(type(auto), "_jit_followup_batch", 2):
+            self.env["purchase.order"]._cron_jit_send_rfqs()
+        self.assertEqual(auto.state, "sent")
+        self.assertEqual({d.state for d in drafts}, {"draft"})
+
+    def test_failing_order_is_logged_and_skipped(self):
+        vendor = self.vendor.with_company(self.company)
+        vendor.jit_auto_confirm = True
+        vendor.jit_sla_standing = "good"
+        failing, fine = self._jit_po(), self._jit_po()
+        Order = type(failing)
+        original = Order.button_confirm
+
+        def button_confirm(orders):
+            if failing in orders:
+                raise UserError(orders.env._("Approval rules refuse this order"))
+            return original(orders)
+
+        with patch.object(Order, "button_confirm", button_confirm):
+            self.env["purchase.order"]._cron_jit_send_rfqs()
+        self.assertEqual(fine.state, "purchase")
+        self.assertEqual(failing.state, "sent", "sent, not confirmed")
+        self.assertIn("Approval rules refuse this order", failing.message_ids[0].body)
+        self.assertEqual(failing.activity_ids.user_id, self.buyer)
+
+    # --- 9.11 vendors without email ---
+    def test_vendor_without_email_is_left_unsent(self):
+        self.vendor.email = False
+        order = self._jit_po()
+        Order = self.env["purchase.order"]
+        Order._cron_jit_send_rfqs()
+        Order._cron_jit_send_rfqs()
+        self.assertEqual(order.state, "draft")
+        self.assertFalse(order.jit_rfq_sent_at)
+        self.assertEqual(len(order.activity_ids), 1, "one activity, not one per run")
+        self.assertEqual(order.activity_ids.user_id, self.buyer)
+        self.assertIn("email", order.activity_ids.note)
+        # Address fixed, the buyer hands the RFQ back to the job.
+        self.vendor.email = "primary@example.com"
+        order.with_user(self.buyer).action_jit_retry_send()
+        Order._cron_jit_send_rfqs()
+        self.assertEqual(order.state, "sent")
+
+    # --- 9.12 sender ---
+    def test_mails_go_out_from_the_buyer(self):
+        order = self._jit_po()
+        self.env["purchase.order"]._cron_jit_send_rfqs()
+        rfq = self._queued(order, "jit_replenishment.mail_template_jit_rfq")
+        self.assertIn("buyer@example.com", rfq.email_from)
+        order.user_id = False
+        self.company.email = "purchase@company.example.com"
+        with freeze_time(NOW + timedelta(hours=49)):
+            self.env["purchase.order"]._cron_jit_fallback()
+        withdrawn = self._queued(order, "jit_replenishment.mail_template_jit_withdrawn")
+        self.assertIn("purchase@company.example.com", withdrawn.email_from)
+
+    # --- 9.13 translatable messages ---
+    def test_chatter_speaks_words_not_codes(self):
+        order = self._jit_po()
+        self._send(order)
+        with freeze_time(NOW + timedelta(hours=49)):
+            self.env["purchase.order"]._cron_jit_fallback()
+        new = order.jit_replacement_order_id
+        for record in (order, new):
+            body = record.message_ids.filtered(lambda m: "Re-issued" in m.body)[0].body
+            self.assertIn("Not confirmed in time", body)
+            self.assertNotIn("timeout", body)
+        note = order.jit_event_ids.filtered(lambda e: e.event_type == "fallback").note
+        self.assertNotIn("timeout", note)
+        self.assertIn(new.name, note)
+
+
+@tagged("post_install", "-at_install")
+@freeze_time(NOW)
+class TestJitConcurrencyErrorsPropagate(JitPurchaseCase):
+    """9.10: the jobs isolate data errors, never concurrency errors (ir.cron
+    retries those); one predicate decides for all of them."""
+
+    def _serialization_failure(self, *args, **kwargs):
+        raise pg_errors.SerializationFailure("could not serialize access")
+
+    def test_predicate(self):
+        for exc in (
+            pg_errors.SerializationFailure(),
+            pg_errors.DeadlockDetected(),
+            pg_errors.LockNotAvailable(),
+        ):
+            self.assertTrue(is_concurrency_error(exc), exc)
+        for exc in (ValueError(), UserError("x"), pg_errors.CheckViolation()):
+            self.assertFalse(is_concurrency_error(exc), exc)
+
+    def test_sla_job(self):
+        self.env["jit.sla.contract"].create({"partner_id": self.vendor.id})
+        Score = self.env["jit.sla.score"]
+        with (
+            patch.object(type(Score), "_sla_compute", self._serialization_failure),
+            self.assertRaises(pg_errors.SerializationFailure),
+        ):
+            Score._cron_compute_sla()
+        with (
+            patch.object(
+                type(Score),
+                "_compute_measured_lead_times",
+                self._serialization_failure,
+            ),
+            self.assertRaises(pg_errors.SerializationFailure),
+        ):
+            Score._cron_compute_sla()
+
+    def test_fallback_job(self):
+        order = self._jit_po()
+        self._send(order)
+        order.action_jit_vendor_reject()
+        Order = self.env["purchase.order"]
+        with (
+            patch.object(type(Order), "_jit_reissue", self._serialization_failure),
+            self.assertRaises(pg_errors.SerializationFailure),
+        ):
+            Order._cron_jit_fallback()
+
+    def test_recompute(self):
+        self._deliveries(self.product, [4, 0, 6, 2, 8, 0, 4, 6, 0, 10])
+        Orderpoint = self.env["stock.warehouse.orderpoint"]
+        calls = []
+
+        def compute(rules, run):
+            calls.append(len(rules))
+            raise pg_errors.DeadlockDetected("deadlock detected")
+
+        with (
+            patch.object(type(Orderpoint), "_jit_compute", compute),
+            self.assertRaises(pg_errors.DeadlockDetected),
+        ):
+            (
+                self.orderpoint | self._orderpoint(self._product("Other"))
+            )._jit_recompute()
+        self.assertEqual(calls, [2], "no bisection, no retry inside the job")
+
+
+@tagged("post_install", "-at_install")
+class TestJitPortalButtons(JitPurchaseCase, HttpCase):
+    """9.6 through Odoo's own controller: the vendor's portal user clicks
+    Accept (or Decline) in the RFQ mail's portal page."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.portal_user = new_test_user(
+            cls.env,
+            login="jit_vendor_portal",
+            password="jit_vendor_portal",
+            groups="base.group_portal",
+            partner_id=cls.vendor.id,
+        )
+
+    def _click(self, order, confirm_type):
+        self.authenticate("jit_vendor_portal", "jit_vendor_portal")
+        response = self.url_open(order.get_confirm_url(confirm_type=confirm_type))
+        self.assertEqual(response.status_code, 200)
+        order.invalidate_recordset()
+
+    def test_accept_and_decline_on_the_portal_page(self):
+        accepted, declined = self._jit_po(), self._jit_po()
+        self._send(accepted)
+        self._send(declined)
+        self._click(accepted, "reception")
+        self.assertEqual(accepted.state, "purchase")
+        self.assertEqual(accepted.jit_vendor_state, "confirmed")
+        self.assertEqual(accepted.jit_confirmation_channel, "portal")
+        self._click(declined, "decline")
+        self.assertEqual(declined.jit_vendor_state, "rejected")
+        event = declined.jit_event_ids.filtered(lambda e: e.event_type == "rejected")
+        self.assertEqual(event.channel, "portal")
+        self.assertEqual(event.user_id, self.portal_user, "the vendor, not OdooBot")

@@ -20,6 +20,7 @@ PO3  sent Feb 28 10:00, confirmed Mar 1 10:00 (latency 24 h)
 """
 
 from datetime import datetime, timedelta
+from unittest.mock import patch
 
 from freezegun import freeze_time
 
@@ -34,9 +35,69 @@ def dt(day, hour=10, month=2):
     return datetime(2026, month, day, hour, 0, 0)
 
 
+class SlaFixtures:
+    """Purchase history helpers shared by the SLA test classes."""
+
+    # --- fixtures ------------------------------------------------------
+    @classmethod
+    def _sla_product(cls, name, vendor, delay=4):
+        return cls.env["product.product"].create(
+            {
+                "name": name,
+                "is_storable": True,
+                "seller_ids": [
+                    Command.create({"partner_id": vendor.id, "delay": delay})
+                ],
+            }
+        )
+
+    @classmethod
+    def _po(cls, vendor, lines, sent, confirmed):
+        """An RFQ sent at `sent` and confirmed at `confirmed`; lines are
+        (product, qty, promised datetime[, purchase unit])."""
+        with freeze_time(sent):
+            order = cls.env["purchase.order"].create(
+                {
+                    "partner_id": vendor.id,
+                    "user_id": cls.buyer.id,
+                    "order_line": [
+                        Command.create(
+                            {
+                                "product_id": product.id,
+                                "product_qty": qty,
+                                "price_unit": 1.0,
+                                "date_planned": planned,
+                                **({"product_uom": uom[0].id} if uom else {}),
+                            }
+                        )
+                        for product, qty, planned, *uom in lines
+                    ],
+                }
+            )
+            order.write({"state": "sent"})
+        with freeze_time(confirmed):
+            order.button_confirm()
+        for line, (_p, _q, planned, *_u) in zip(order.order_line, lines, strict=True):
+            assert line.date_planned == planned, (line.date_planned, planned)
+        return order
+
+    @classmethod
+    def _receive(cls, line, qty, when, backorder=True):
+        """Receive `qty` (in the move's unit) of the line's open receipt at
+        `when`; the rest stays in a backorder, or is cancelled without one."""
+        with freeze_time(when):
+            move = line.move_ids.filtered(lambda m: m.state not in ("done", "cancel"))
+            move.ensure_one()
+            move.quantity = qty
+            move.picked = True
+            move.picking_id.with_context(cancel_backorder=not backorder)._action_done()
+        done = line.move_ids.filtered(lambda m: m.state == "done")
+        assert when in done.mapped("date"), (when, done.mapped("date"))
+
+
 @tagged("post_install", "-at_install")
 @freeze_time(NOW)
-class TestJitSla(JitCase):
+class TestJitSla(SlaFixtures, JitCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -69,6 +130,8 @@ class TestJitSla(JitCase):
                 "max_confirmation_hours": 24,
                 "lt_tolerance_days": 2,
                 "period": "month",
+                # March (running) is judged on its one or two lines.
+                "min_partial_lines": 1,
             }
         )
         cls.po1 = cls._po(
@@ -93,61 +156,6 @@ class TestJitSla(JitCase):
         cls.l4, cls.l5 = cls.po3.order_line
         cls._receive(cls.l4, 5, dt(3, month=3))
         cls.Score = cls.env["jit.sla.score"]
-
-    # --- fixtures ------------------------------------------------------
-    @classmethod
-    def _sla_product(cls, name, vendor, delay=4):
-        return cls.env["product.product"].create(
-            {
-                "name": name,
-                "is_storable": True,
-                "seller_ids": [
-                    Command.create({"partner_id": vendor.id, "delay": delay})
-                ],
-            }
-        )
-
-    @classmethod
-    def _po(cls, vendor, lines, sent, confirmed):
-        """An RFQ sent at `sent` and confirmed at `confirmed`; lines are
-        (product, qty, promised datetime)."""
-        with freeze_time(sent):
-            order = cls.env["purchase.order"].create(
-                {
-                    "partner_id": vendor.id,
-                    "user_id": cls.buyer.id,
-                    "order_line": [
-                        Command.create(
-                            {
-                                "product_id": product.id,
-                                "product_qty": qty,
-                                "price_unit": 1.0,
-                                "date_planned": planned,
-                            }
-                        )
-                        for product, qty, planned in lines
-                    ],
-                }
-            )
-            order.write({"state": "sent"})
-        with freeze_time(confirmed):
-            order.button_confirm()
-        for line, (_p, _q, planned) in zip(order.order_line, lines, strict=True):
-            assert line.date_planned == planned, (line.date_planned, planned)
-        return order
-
-    @classmethod
-    def _receive(cls, line, qty, when):
-        """Receive `qty` of the line's open receipt at `when` (the rest stays
-        in a backorder)."""
-        with freeze_time(when):
-            move = line.move_ids.filtered(lambda m: m.state not in ("done", "cancel"))
-            move.ensure_one()
-            move.quantity = qty
-            move.picked = True
-            move.picking_id._action_done()
-        done = line.move_ids.filtered(lambda m: m.state == "done")
-        assert when in done.mapped("date"), (when, done.mapped("date"))
 
     def _rows(self, partner=None):
         return self.Score.search(
@@ -490,3 +498,231 @@ class TestJitSla(JitCase):
             self.Score.search(action["domain"]),
             self.Score.search([("partner_id", "=", self.v.id)]),
         )
+
+
+@tagged("post_install", "-at_install")
+@freeze_time(NOW)
+class TestJitSlaSignals(SlaFixtures, JitCase):
+    """Issue 9: the SLA scores what the vendor did, on the vendor that did it.
+
+    Vendor S (contract: month, defaults otherwise). NOW is Tue 2026-03-10:
+    February is the last complete period, March the running one.
+    """
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.buyer = new_test_user(
+            cls.env,
+            login="sla_signals_buyer",
+            groups="purchase.group_purchase_user,stock.group_stock_user",
+        )
+        cls.s = cls.env["res.partner"].create({"name": "Signals", "is_company": True})
+        cls.p = cls._sla_product("Signals P", cls.s)
+        cls.contract = cls.env["jit.sla.contract"].create({"partner_id": cls.s.id})
+        cls.Score = cls.env["jit.sla.score"]
+        # Only S's contract exists (the job's batches count contracts).
+        (cls.env["jit.sla.contract"].search([]) - cls.contract).active = False
+
+    def _row(self, month, partner=None):
+        return self.Score.search(
+            [
+                ("partner_id", "=", (partner or self.s).id),
+                ("period_start", "=", datetime(2026, month, 1).date()),
+            ]
+        )
+
+    def _on_time_february(self):
+        """One February line received complete and on time: score 100."""
+        po = self._po(self.s, [(self.p, 10, dt(10))], sent=dt(1, 9), confirmed=dt(1))
+        self._receive(po.order_line, 10, dt(10))
+        return po
+
+    # --- 9.1 fill rate ---
+    def test_fill_counts_the_done_quantity_in_the_product_unit(self):
+        """February, all promised Feb 10:
+        A  100 units, 40 received Feb 10, closed without backorder
+        B  2 dozens (24 units), 2 dozens received Feb 10
+        C  10 units received Feb 10, 4 returned to the vendor Feb 12
+        ordered 100 + 24 + 10 = 134; received 40 + 24 + (10 - 4) = 70
+        -> fill 70 / 134 = .5224 (the demand, 134, would say 1.0).
+        On time (by Feb 10): 40 + 24 + 10 = 74 -> 74 / 134."""
+        dozen = self.env.ref("uom.product_uom_dozen")
+        po = self._po(
+            self.s,
+            [(self.p, 100, dt(10)), (self.p, 2, dt(10), dozen), (self.p, 10, dt(10))],
+            sent=dt(1, 9),
+            confirmed=dt(1),
+        )
+        a, b, c = po.order_line
+        self.assertAlmostEqual(b.product_uom_qty, 24)
+        move_b = b.move_ids.filtered(lambda m: m.state not in ("done", "cancel"))
+        # The receipt is in the product's unit or the line's: 2 dozens either way.
+        self._receive(b, 24 if move_b.product_uom == self.p.uom_id else 2, dt(10))
+        self._receive(c, 10, dt(10))
+        self._receive(a, 40, dt(10), backorder=False)
+        with freeze_time(dt(12)):
+            picking = c.move_ids.filtered(lambda m: m.state == "done").picking_id
+            wizard = (
+                self.env["stock.return.picking"]
+                .with_context(active_id=picking.id, active_model="stock.picking")
+                .create({})
+            )
+            for return_line in wizard.product_return_moves:
+                return_line.quantity = (
+                    4 if return_line.move_id.purchase_line_id == c else 0
+                )
+            returned = self.env["stock.picking"].browse(
+                wizard.action_create_returns()["res_id"]
+            )
+            returned.move_ids.quantity = 4
+            returned.move_ids.picked = True
+            returned._action_done()
+        self.assertAlmostEqual(c.qty_received, 6)
+        self.Score._cron_compute_sla()
+        feb = self._row(2)
+        self.assertAlmostEqual(feb.qty_ordered, 134)
+        self.assertAlmostEqual(feb.qty_received, 70)
+        self.assertAlmostEqual(feb.fill_rate, 70 / 134, places=4)
+        self.assertAlmostEqual(feb.qty_on_time, 74)
+        self.assertAlmostEqual(feb.on_time_rate, 74 / 134, places=4)
+
+    # --- 9.3 standing ---
+    def test_partial_period_moves_standing_only_with_enough_lines(self):
+        """February: one line on time -> score 100, good. March (running):
+        one line due Mar 2, nothing received -> score 0 (on time 0, fill 0,
+        promise 0; latency counted in February, no lead time measured).
+        With the default minimum (5 lines) March does not count: still good.
+        With a minimum of 1 it counts, but a good vendor falls to watch, not
+        straight to blocked."""
+        self._on_time_february()
+        self._po(self.s, [(self.p, 10, dt(2, month=3))], sent=dt(20), confirmed=dt(20))
+        self.Score._cron_compute_sla()
+        self.assertEqual(self._row(2).standing, "good")
+        mar = self._row(3)
+        self.assertAlmostEqual(mar.score, 0.0)
+        self.assertEqual(mar.standing, "good", "one line is not enough to judge")
+        vendor = self.s.with_company(self.company)
+        self.assertEqual(vendor.jit_sla_standing, "good")
+        self.contract.min_partial_lines = 1
+        self.Score._cron_compute_sla()
+        self.assertEqual(self._row(3).standing, "watch")
+        self.assertEqual(vendor.jit_sla_standing, "watch")
+
+    # --- 9.4 vendor, archive, expiry ---
+    def test_contract_on_a_contact_scores_the_commercial_partner(self):
+        """A contract made on a contact of the vendor is the vendor's: its
+        figures and standing live on the company, where every reader looks."""
+        contact = self.env["res.partner"].create(
+            {"name": "Signals Sales", "parent_id": self.s.id}
+        )
+        self.contract.active = False
+        contract = self.env["jit.sla.contract"].create({"partner_id": contact.id})
+        self.assertEqual(contract.partner_id, self.s)
+        self._on_time_february()
+        self.Score._cron_compute_sla()
+        self.assertEqual(self._row(2).standing, "good")
+        self.assertFalse(self.Score.search([("partner_id", "=", contact.id)]))
+        self.assertEqual(self.s.with_company(self.company).jit_sla_standing, "good")
+        # A second active contract on another contact is the same vendor's.
+        other = self.env["res.partner"].create(
+            {"name": "Signals Buyer Desk", "parent_id": self.s.id}
+        )
+        with self.assertRaises(ValidationError):
+            self.env["jit.sla.contract"].create({"partner_id": other.id})
+
+    def test_archiving_the_contract_resets_the_standing(self):
+        self._on_time_february()
+        self.Score._cron_compute_sla()
+        vendor = self.s.with_company(self.company)
+        self.assertEqual(vendor.jit_sla_standing, "good")
+        self.contract.active = False
+        self.assertFalse(vendor.jit_sla_standing)
+        self.assertFalse(vendor.jit_sla_score)
+        # The job leaves vendors without an active contract alone.
+        self.Score._cron_compute_sla()
+        self.assertFalse(vendor.jit_sla_standing)
+
+    def test_measured_lead_time_expires_after_the_window(self):
+        """Three January receipts of 5 days: measured (3 samples). A year
+        and more later (nothing received since) the line is back to its
+        stated delay; a contract's shorter window expires it sooner."""
+        for day in (5, 12, 19):
+            po = self._po(
+                self.s,
+                [(self.p, 1, dt(day, month=1) + timedelta(days=5))],
+                sent=dt(day, 9, month=1),
+                confirmed=dt(day, month=1),
+            )
+            self._receive(po.order_line, 1, dt(day, month=1) + timedelta(days=5))
+        info = self.p.seller_ids
+        self.Score._cron_compute_sla()
+        self.assertEqual(info.jit_lt_samples, 3)
+        self.assertAlmostEqual(info.jit_lt_mean, 5.0)
+        # Contract window 30 days: the last receipt (Jan 24) is 45 days old.
+        self.contract.lt_window_days = 30
+        self.Score._cron_compute_sla()
+        self.assertEqual(info.jit_lt_samples, 0)
+        self.assertFalse(info.jit_lt_mean)
+        # Without a contract the window is a year.
+        self.contract.lt_window_days = 365
+        self.Score._cron_compute_sla()
+        self.assertEqual(info.jit_lt_samples, 3)
+        self.contract.active = False
+        with freeze_time(datetime(2027, 2, 1, 12)):
+            self.Score._cron_compute_sla()
+        self.assertEqual(info.jit_lt_samples, 0)
+
+    # --- 9.2 promises ---
+    def test_buyer_reschedule_keeps_a_late_line_late(self):
+        """A February line not received: late. The buyer moves it to March
+        20: still due (and late) in February; only a vendor promise moves it."""
+        po = self._po(self.s, [(self.p, 10, dt(10))], sent=dt(1, 9), confirmed=dt(1))
+        line = po.order_line
+        line.with_user(self.buyer).date_planned = dt(20, month=3)
+        self.Score._cron_compute_sla()
+        feb = self._row(2)
+        self.assertEqual(feb.lines_due, 1)
+        self.assertEqual(feb.late_line_ids, line)
+        # The buyer records the vendor's promise: the line is due in March.
+        po.with_user(self.buyer).action_jit_record_vendor_promise()
+        self.Score._cron_compute_sla()
+        self.assertFalse(self._row(2))
+        self.assertEqual(line.jit_promised_date, dt(20, month=3))
+
+    # --- 9.5 batches ---
+    def test_sla_job_runs_one_batch_per_call(self):
+        """Three contracts, batches of one: three calls, one batch each, the
+        progress reported per call; lead times are measured by the last call."""
+        others = self.env["res.partner"].create(
+            [{"name": f"Batch {i}", "is_company": True} for i in range(2)]
+        )
+        self.env["jit.sla.contract"].create([{"partner_id": o.id} for o in others])
+        for vendor in self.s | others:
+            po = self._po(vendor, [(self.p, 1, dt(10))], sent=dt(1, 9), confirmed=dt(1))
+            self._receive(po.order_line, 1, dt(10))
+        progress = []
+        Score = type(self.Score)
+        with (
+            patch.object(Score, "_sla_batch_size", 1),
+            patch.object(
+                type(self.env["ir.cron"]),
+                "_notify_progress",
+                lambda _self, done, remaining, deactivate=False: progress.append(
+                    (done, remaining)
+                ),
+            ),
+        ):
+            self.Score._cron_compute_sla()
+            self.assertEqual(progress, [(1, 2)])
+            self.assertTrue(self._row(2))
+            self.assertFalse(self._row(2, others[0]))
+            self.assertFalse(self.p.seller_ids[:1].jit_lt_computed_at)
+            self.Score._cron_compute_sla()
+            self.Score._cron_compute_sla()
+            self.assertEqual(progress, [(1, 2), (1, 1), (1, 0)])
+            self.assertTrue(self._row(2, others[1]))
+            self.assertTrue(self.p.seller_ids[:1].jit_lt_computed_at)
+            # The next run starts over.
+            self.Score._cron_compute_sla()
+            self.assertEqual(progress[-1], (1, 2))

@@ -212,7 +212,8 @@ def test_standing_hysteresis_table():
         # previous, score, new
         ("good", 80.0, "good"),  # >= 85 - 5
         ("good", 79.9, "watch"),
-        ("good", 59.9, "blocked"),  # a collapse is not softened
+        ("good", 59.9, "watch"),  # never two levels at once: watch first
+        ("good", 0.0, "watch"),
         ("watch", 89.9, "watch"),  # needs 85 + 5
         ("watch", 90.0, "good"),
         ("watch", 60.0, "watch"),
@@ -235,10 +236,11 @@ def test_standing_custom_thresholds_and_scalar():
 
 def test_standing_sequence():
     # 86 (new: good), 81 (>= 80: good), 79 (watch), 88 (< 90: watch),
-    # 90 (good), 55 (blocked), 63 (< 65: blocked), 95 (watch), 95 (good)
+    # 90 (good), 55 (good -> watch, one level only), 55 (blocked),
+    # 63 (< 65: blocked), 95 (watch), 95 (good)
     prev = ""
     out = []
-    for s in [86, 81, 79, 88, 90, 55, 63, 95, 95]:
+    for s in [86, 81, 79, 88, 90, 55, 55, 63, 95, 95]:
         prev = str(standing(prev, s))
         out.append(prev)
     assert out == [
@@ -247,6 +249,7 @@ def test_standing_sequence():
         "watch",
         "watch",
         "good",
+        "watch",
         "blocked",
         "blocked",
         "watch",
@@ -327,10 +330,24 @@ def test_standing_monotone_in_score(prev, a, b):
 @SETTINGS
 @given(prev=prev_codes, score=arrays(np.float64, N, elements=st.floats(0, 100)))
 def test_margin_zero_is_memoryless(prev, score):
-    """Without margin only one rule remembers: blocked climbs to watch first."""
+    """Without margin only one rule remembers: one level at a time (blocked
+    climbs to watch first, good falls to watch first)."""
     plain = standing([""] * N, score, margin=0)
     expected = np.where((prev == "blocked") & (plain == "good"), "watch", plain)
+    expected = np.where((prev == "good") & (plain == "blocked"), "watch", expected)
     np.testing.assert_array_equal(standing(prev, score, margin=0), expected)
+
+
+@SETTINGS
+@given(prev=prev_codes, score=arrays(np.float64, N, elements=st.floats(0, 100)))
+def test_standing_moves_one_level_at_most(prev, score):
+    """A vendor with a standing moves by one level at most per period
+    (good -> blocked passes through watch); a new vendor starts anywhere."""
+    rank = {"blocked": 0, "watch": 1, "good": 2}
+    new = standing(prev, score)
+    for p, n in zip(prev, new, strict=True):
+        if p:
+            assert abs(rank[p] - rank[n]) <= 1, (p, n)
 
 
 # --- standing_dropped --------------------------------------------------------
