@@ -118,6 +118,30 @@ def copy_source(src_root: Path, dest: Path) -> None:
         shutil.rmtree(tmp, ignore_errors=True)
 
 
+def safe_extract(tf: tarfile.TarFile, into: Path) -> None:
+    """Extract with the "data" filter where Python has it (3.11.4+), else
+    refuse members that would land outside ``into`` (absolute paths, ``..``,
+    links pointing out, devices)."""
+    if hasattr(tarfile, "data_filter"):
+        tf.extractall(into, filter="data")
+        return
+    root = into.resolve()
+    for member in tf.getmembers():
+        target = (into / member.name).resolve()
+        link_target = (
+            (target.parent / member.linkname).resolve()
+            if member.issym() or member.islnk()
+            else target
+        )
+        if (
+            member.isdev()
+            or root not in (target, *target.parents)
+            or root not in (link_target, *link_target.parents)
+        ):
+            raise tarfile.TarError(f"unsafe member {member.name!r}")
+    tf.extractall(into)  # noqa: S202 - every member checked above
+
+
 def unpack(archive: Path, into: Path, origin: str) -> Path:
     """Unpack a .tar(.gz/.bz2/.xz) or .zip source archive; return its root."""
     try:
@@ -126,7 +150,7 @@ def unpack(archive: Path, into: Path, origin: str) -> Path:
                 zf.extractall(into)
         else:
             with tarfile.open(archive) as tf:
-                tf.extractall(into, filter="data")
+                safe_extract(tf, into)
     except (tarfile.TarError, zipfile.BadZipFile, EOFError, OSError) as exc:
         raise BootstrapError(
             f"{origin} is not a complete Odoo source archive ({exc}): download it "

@@ -225,3 +225,25 @@ def test_a_server_that_answers_is_used_as_configured(monkeypatch):
     assert env["PGPORT"] == "5433" and env["PGHOST"] == "127.0.0.1"
     assert env["PGUSER"] == "odoo"
     assert len(seen) == 1
+
+
+@pytest.mark.parametrize("with_filter", [True, False])
+def test_archive_members_stay_inside(tmp_path, monkeypatch, with_filter):
+    """Pythons before 3.11.4 (Debian 12's 3.11.2) have no tar "data" filter:
+    the bootstrap checks every member itself there."""
+    if not with_filter:
+        monkeypatch.delattr(bootstrap.tarfile, "data_filter", raising=False)
+    good = tmp_path / "good.tar.gz"
+    good.write_bytes(tarball(make_source(tmp_path / "build")))
+    root = bootstrap.unpack(good, tmp_path / "out", "good.tar.gz")
+    assert (root / "odoo" / "release.py").is_file()
+    evil = tmp_path / "evil.tar"
+    with tarfile.open(evil, "w") as tf:
+        data = b"x"
+        info = tarfile.TarInfo("../escaped.txt")
+        info.size = len(data)
+        tf.addfile(info, io.BytesIO(data))
+    with pytest.raises(bootstrap.BootstrapError) as err:
+        bootstrap.unpack(evil, tmp_path / "out2", "evil.tar")
+    assert "not a complete Odoo source archive" in str(err.value)
+    assert not (tmp_path / "escaped.txt").exists()
