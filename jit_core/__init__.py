@@ -1,6 +1,12 @@
 """Pure numpy engine for JIT replenishment (no Odoo imports)."""
 
-from .demand import DemandStats, daily_buckets, demand_stats, match_keys
+from .demand import (
+    DemandStats,
+    booked_share,
+    daily_buckets,
+    demand_stats,
+    match_keys,
+)
 from .leadtime import LeadTimeStats, lead_time_stats
 from .policy import (
     PolicyResult,
@@ -23,6 +29,7 @@ __all__ = [
     "LeadTimeStats",
     "PolicyResult",
     "__version__",
+    "booked_share",
     "choose_vendor",
     "choose_vendor_line",
     "closing_stock",

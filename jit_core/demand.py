@@ -24,7 +24,8 @@ def daily_buckets(
     """Scatter-add aggregate rows into a (n_skus, window_days) float64 demand matrix.
 
     Day 0 is the oldest day of the window. `qty` may be negative (returns);
-    day totals below 0 are clipped to 0.
+    day totals are net and may be negative (a return on a day without
+    deliveries): returns net against consumption over the window, not per day.
     """
     n_skus = check_positive_int("n_skus", n_skus, allow_zero=True)
     window_days = check_positive_int("window_days", window_days)
@@ -38,7 +39,40 @@ def daily_buckets(
         sku * window_days + day, weights=q, minlength=n_skus * window_days
     )
     totals = totals.astype(np.float64, copy=False)  # bincount of no rows gives int
-    return np.maximum(totals, 0.0, out=totals).reshape(n_skus, window_days)
+    return totals.reshape(n_skus, window_days)
+
+
+def booked_share(
+    sku_index: object,
+    qty: object,
+    booked_ahead: object,
+    lead_time: object,
+    n_skus: int,
+) -> np.ndarray:
+    """Per SKU, the share of consumption that was booked a lead time ahead.
+
+    One row per consumption move: its SKU, quantity (>= 0) and `booked_ahead`,
+    the days from the move's creation to its completion. A row is booked when
+    booked_ahead >= lead_time[sku]: Odoo's forecast at the lead-days date
+    already subtracted it. share = booked quantity / quantity (0 without rows).
+    """
+    n_skus = check_positive_int("n_skus", n_skus, allow_zero=True)
+    sku = as_int_array("sku_index", sku_index, ndim=1, lower=0, upper=max(n_skus, 1))
+    q = check_non_negative("qty", as_float_array("qty", qty, ndim=1))
+    ahead = as_float_array("booked_ahead", booked_ahead, ndim=1)
+    lead = check_non_negative(
+        "lead_time", as_float_array("lead_time", lead_time, ndim=1)
+    )
+    lead = per_row("lead_time", lead, n_skus)
+    sku, q, ahead = (
+        a.reshape(-1) for a in broadcast(sku_index=sku, qty=q, booked_ahead=ahead)
+    )
+    total = np.bincount(sku, weights=q, minlength=n_skus).astype(np.float64)
+    booked = np.bincount(
+        sku, weights=np.where(ahead >= lead[sku], q, 0.0), minlength=n_skus
+    ).astype(np.float64)
+    share = np.divide(booked, total, out=np.zeros(n_skus), where=total > 0)
+    return np.minimum(share, 1.0)
 
 
 def match_keys(row_keys: object, keys: object) -> tuple[np.ndarray, np.ndarray]:
@@ -106,7 +140,9 @@ def demand_stats(
 ) -> DemandStats:
     """ADU and daily sigma (ddof=0) per SKU from (n, days) buckets.
 
-    Zero days count. Days with `stockout_mask` True are excluded (censored).
+    Buckets are net daily consumption: a day of returns only is negative and
+    enters the mean and sigma as it is; ADU is then clipped at 0 (a window with
+    more returns than consumption has ADU 0). Zero days count. Days with `stockout_mask` True are excluded (censored).
     Spike filter (one pass): a counted day above mean + spike_factor*std or above
     spike_cap (scalar or per SKU, +inf = no cap) is clipped to the lowest applicable
     threshold, then ADU/sigma are recomputed on the clipped series.
@@ -119,7 +155,6 @@ def demand_stats(
     n, window = b.shape
     if window == 0:
         raise ValueError("window_days must be > 0, got 0")
-    check_non_negative("buckets", b)
 
     if stockout_mask is None:
         counted = np.ones(b.shape, dtype=bool)
@@ -145,7 +180,7 @@ def demand_stats(
     clipped = np.where(spike_mask, threshold[:, None], b)
     adu, sigma = _mean_std(clipped, counted, days)
     return DemandStats(
-        adu=adu,
+        adu=np.maximum(adu, 0.0),
         sigma=sigma,
         days_counted=days.astype(np.int64),
         spikes=spike_mask.sum(axis=1).astype(np.int64),

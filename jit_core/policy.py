@@ -12,6 +12,7 @@ from ._validate import (
     broadcast,
     check_non_negative,
     check_open_unit,
+    fail,
     first_bad,
 )
 
@@ -53,14 +54,24 @@ def safety_stock(
     return np.maximum(z * spread, 0.0)
 
 
-def reorder_point(adu: object, lead_time: object, ss: object) -> np.ndarray:
-    """ROP = adu * L + SS."""
-    adu, lead_time, ss = broadcast(
+def reorder_point(
+    adu: object, lead_time: object, ss: object, booked_share: object = 0.0
+) -> np.ndarray:
+    """ROP = adu * L * (1 - booked_share) + SS.
+
+    booked_share (in [0, 1]) is the part of the lead-time demand already
+    booked ahead (see demand.booked_share): Odoo's forecast at the lead-days
+    date has subtracted it already, so the minimum must not count it again.
+    """
+    share = as_float_array("booked_share", booked_share)
+    fail("booked_share", "must be in [0, 1]", share, (share < 0) | (share > 1))
+    adu, lead_time, ss, share = broadcast(
         adu=_non_negative("adu", adu),
         lead_time=_non_negative("lead_time", lead_time),
         ss=_non_negative("ss", ss),
+        booked_share=share,
     )
-    return adu * lead_time + ss
+    return adu * lead_time * (1.0 - share) + ss
 
 
 def round_up_to_multiple(qty: np.ndarray, multiple: np.ndarray) -> np.ndarray:
@@ -122,14 +133,16 @@ def compute_policy(
     multiple: object = 0.0,
     min_clamp: object = None,
     max_clamp: object = None,
+    booked_share: object = 0.0,
 ) -> PolicyResult:
     """Full policy: min = clip(ROP), max = clip(min + order qty) with max >= min.
 
     min_clamp/max_clamp: None, scalar or per-SKU array; NaN means no clamp.
+    booked_share: share of the lead-time demand booked ahead (reorder_point).
     """
     z = z_score(service_level)
     ss = safety_stock(z, adu, sigma_d, lead_time, sigma_lt)
-    rop = reorder_point(adu, lead_time, ss)
+    rop = reorder_point(adu, lead_time, ss, booked_share)
     qty = order_quantity(adu, review_period, moq, multiple)
     lo, hi, rop, qty = broadcast(
         min_clamp=_clamp("min_clamp", min_clamp, -np.inf),

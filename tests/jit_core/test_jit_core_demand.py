@@ -12,10 +12,10 @@ ROWS = np.array(
         (0, 1, 6.0),
         (0, 1, -1.0),  # return on the same day: net 5
         (0, 3, 10.0),
-        (0, 5, -2.0),  # return only: net -2 -> clipped to 0
+        (0, 5, -2.0),  # return only: net -2 (kept: returns net over the window)
         (0, 6, 3.0),
         (1, 2, 7.0),
-        (1, 2, -9.0),  # returns exceed consumption: net -2 -> 0
+        (1, 2, -9.0),  # returns exceed consumption: net -2
         (1, 4, 7.0),
     ]
 )
@@ -25,8 +25,8 @@ SKU, DAY, QTY = ROWS[:, 0].astype(int), ROWS[:, 1].astype(int), ROWS[:, 2]
 def test_daily_buckets_week():
     b = daily_buckets(SKU, DAY, QTY, n_skus=3, window_days=7)
     assert b.dtype == np.float64 and b.shape == (3, 7)
-    np.testing.assert_array_equal(b[0], [4, 5, 0, 10, 0, 0, 3])
-    np.testing.assert_array_equal(b[1], [0, 0, 0, 0, 7, 0, 0])
+    np.testing.assert_array_equal(b[0], [4, 5, 0, 10, 0, -2, 3])
+    np.testing.assert_array_equal(b[1], [0, 0, -2, 0, 7, 0, 0])
     np.testing.assert_array_equal(b[2], np.zeros(7))  # SKU without rows
 
 
@@ -39,15 +39,18 @@ def test_daily_buckets_scalar_broadcast():
 def test_adu_sigma_week():
     stats = demand_stats(daily_buckets(SKU, DAY, QTY, 3, 7))
     assert isinstance(stats, DemandStats)
-    # SKU0 [4,5,0,10,0,0,3]: ADU = 22/7 = 3.142857
-    # E[x^2] = (16+25+100+9)/7 = 150/7 = 21.428571
-    # var = 21.428571 - 3.142857^2 = 11.551020
-    # sigma = sqrt(11.551020) = 3.398679
-    # SKU1 [0,0,0,0,7,0,0]: ADU = 7/7 = 1; var = 49/7 - 1 = 6
-    # sigma = sqrt(6) = 2.449490
+    # SKU0 [4,5,0,10,0,-2,3]: ADU = 20/7 = 2.857143
+    # E[x^2] = (16+25+100+4+9)/7 = 154/7 = 22
+    # var = 22 - (20/7)^2 = 22 - 8.163265 = 13.836735
+    # sigma = sqrt(13.836735) = 3.719776
+    # SKU1 [0,0,-2,0,7,0,0]: ADU = 5/7; var = 53/7 - 25/49 = 346/49 = 7.061224
+    # sigma = sqrt(346/49) = 2.657296
     # SKU2 no history: 0, 0
-    np.testing.assert_allclose(stats.adu, [22 / 7, 1.0, 0.0], rtol=1e-12)
-    np.testing.assert_allclose(stats.sigma, [3.398679215, np.sqrt(6), 0.0], rtol=1e-9)
+    np.testing.assert_allclose(stats.adu, [20 / 7, 5 / 7, 0.0], rtol=1e-12)
+    np.testing.assert_allclose(
+        stats.sigma, [np.sqrt(678 / 49), np.sqrt(346 / 49), 0.0], rtol=1e-12
+    )
+    assert stats.sigma[0] == pytest.approx(3.719776, rel=1e-6)
     np.testing.assert_array_equal(stats.days_counted, [7, 7, 7])
     np.testing.assert_array_equal(stats.spikes, [0, 0, 0])
     assert not stats.spike_mask.any()
@@ -187,11 +190,27 @@ def test_nan_qty():
         daily_buckets([0, 0, 0], [0, 1, 2], [1.0, 2.0, np.nan], n_skus=1, window_days=7)
 
 
-def test_negative_bucket():
-    with pytest.raises(
-        ValueError, match=r"buckets must be >= 0, got -3.0 \(index \(0, 1\)\)"
-    ):
-        demand_stats([[1.0, -3.0]])
+def test_returns_net_over_the_window():
+    """Issue 8 point 3: deliveries 10 (day 0) and 10 (day 5), a return of 5
+    on day 7 (a day without deliveries), window 10 days.
+
+    net series [10,0,0,0,0,10,0,-5,0,0]: ADU = 15/10 = 1.5 (not 20/10 = 2.0)
+    sigma: the return day enters with its negative value:
+    E[x^2] = (100+100+25)/10 = 22.5; var = 22.5 - 1.5^2 = 20.25 -> sigma 4.5
+    """
+    b = daily_buckets([0, 0, 0], [0, 5, 7], [10.0, 10.0, -5.0], 1, 10)
+    np.testing.assert_array_equal(b[0], [10, 0, 0, 0, 0, 10, 0, -5, 0, 0])
+    stats = demand_stats(b)
+    assert stats.adu[0] == pytest.approx(1.5)
+    assert stats.sigma[0] == pytest.approx(4.5)
+
+
+def test_more_returns_than_consumption_gives_adu_zero():
+    # [1, -3]: net -2 over 2 days -> ADU max(-1, 0) = 0
+    # sigma around the net mean -1: deviations 2, -2 -> sigma 2
+    stats = demand_stats([[1.0, -3.0]])
+    assert stats.adu[0] == 0.0
+    assert stats.sigma[0] == pytest.approx(2.0)
 
 
 def test_nan_bucket():
