@@ -142,7 +142,8 @@ def demand_stats(
 
     Buckets are net daily consumption: a day of returns only is negative and
     enters the mean and sigma as it is; ADU is then clipped at 0 (a window with
-    more returns than consumption has ADU 0). Zero days count. Days with `stockout_mask` True are excluded (censored).
+    more returns than consumption has ADU 0). Zero days count. Days with
+    `stockout_mask` True are excluded (censored).
     Spike filter (one pass): a counted day above mean + spike_factor*std or above
     spike_cap (scalar or per SKU, +inf = no cap) is clipped to the lowest applicable
     threshold, then ADU/sigma are recomputed on the clipped series.

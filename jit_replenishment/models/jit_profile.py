@@ -67,6 +67,17 @@ class JitProfile(models.Model):
         help="Days that ended with no stock are left out of the demand "
         "statistics (censored demand).",
     )
+    min_usable_days = fields.Integer(
+        string="Minimum Usable Days",
+        default=14,
+        required=True,
+        tracking=True,
+        help="Days of the window needed to estimate demand (the window's days, "
+        "minus stock-out days when they are excluded); at most the window. A "
+        "rule with fewer usable days is not applied (Insufficient Data) unless "
+        "a seed ADU applies (the product's initial ADU, or its category's "
+        "average for a new product).",
+    )
     min_clamp = fields.Float(
         string="Lowest Minimum",
         tracking=True,
@@ -118,6 +129,7 @@ class JitProfile(models.Model):
         "min_clamp",
         "max_clamp",
         "approval_threshold",
+        "min_usable_days",
     )
     def _check_parameters(self):
         for profile in self:
@@ -128,6 +140,15 @@ class JitProfile(models.Model):
                         "got %(value)s.",
                         name=profile.name,
                         value=profile.window_days,
+                    )
+                )
+            if profile.min_usable_days < 1:
+                raise ValidationError(
+                    self.env._(
+                        "Profile %(name)s: the minimum usable days must be at "
+                        "least one day, got %(value)s.",
+                        name=profile.name,
+                        value=profile.min_usable_days,
                     )
                 )
             if not 0 < profile.service_level < 1:

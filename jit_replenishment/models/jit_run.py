@@ -37,6 +37,7 @@ class JitRun(models.Model):
     waiting_count = fields.Integer(string="Waiting Approval", readonly=True)
     no_history_count = fields.Integer(string="No History", readonly=True)
     no_lead_time_count = fields.Integer(string="No Lead Time", readonly=True)
+    insufficient_count = fields.Integer(string="Insufficient Data", readonly=True)
     failed_count = fields.Integer(string="Failed", readonly=True)
     duration = fields.Float(string="Duration (s)", readonly=True, digits=(16, 2))
     rule_total = fields.Integer(
@@ -85,6 +86,7 @@ class JitRun(models.Model):
                     "waiting",
                     "no_history",
                     "no_lead_time",
+                    "insufficient",
                     "failed",
                 )
             }
@@ -98,6 +100,7 @@ class JitRun(models.Model):
                     "waiting_count": by_state["waiting"],
                     "no_history_count": by_state["no_history"],
                     "no_lead_time_count": by_state["no_lead_time"],
+                    "insufficient_count": by_state["insufficient"],
                     "failed_count": by_state["failed"],
                 }
             )
@@ -151,6 +154,7 @@ class JitRunLine(models.Model):
             ("waiting", "Waiting Approval"),
             ("no_history", "No History"),
             ("no_lead_time", "No Lead Time"),
+            ("insufficient", "Insufficient Data"),
             ("failed", "Failed"),
         ],
         readonly=True,
@@ -164,6 +168,11 @@ class JitRunLine(models.Model):
     lead_time = fields.Float(string="Lead Time (days)", readonly=True, digits=(16, 2))
     sigma_lead_time = fields.Float(string="σ Lead Time", readonly=True, digits=(16, 2))
     z = fields.Float(string="z", readonly=True, digits=(16, 4))
+    booked_share = fields.Float(
+        readonly=True,
+        digits=(16, 4),
+        help="Share of the consumption booked at least the lead time ahead.",
+    )
     safety_stock = fields.Float(readonly=True, digits="Product Unit of Measure")
     spike_days = fields.Integer(readonly=True)
     message = fields.Char(readonly=True)

@@ -1,7 +1,7 @@
 # Copyright 2026 JIT Replenishment Suite
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import fields, models
-from odoo.exceptions import UserError
+from odoo import api, fields, models
+from odoo.exceptions import UserError, ValidationError
 
 
 class ProductTemplate(models.Model):
@@ -13,6 +13,14 @@ class ProductTemplate(models.Model):
         company_dependent=True,
         help="JIT profile of this product's reordering rules, unless a rule has "
         "its own. Empty: the category's, else the company default.",
+    )
+    jit_initial_adu = fields.Float(
+        string="JIT Initial ADU",
+        digits="Product Unit of Measure",
+        help="Seed for a product without enough history: the average daily "
+        "usage (in the product's unit) its JIT rules use until their window "
+        "holds enough usable days. 0: the average of its category's JIT rules "
+        "for a new product, else nothing.",
     )
     jit_orderpoint_count = fields.Integer(
         string="JIT Rules", compute="_compute_jit_orderpoint_count"
@@ -28,6 +36,19 @@ class ProductTemplate(models.Model):
         )
         for template in self:
             template.jit_orderpoint_count = counts.get(template, 0)
+
+    @api.constrains("jit_initial_adu")
+    def _check_jit_initial_adu(self):
+        for template in self:
+            if template.jit_initial_adu < 0:
+                raise ValidationError(
+                    self.env._(
+                        "Product %(name)s: the JIT initial ADU cannot be negative, "
+                        "got %(value)s.",
+                        name=template.display_name,
+                        value=template.jit_initial_adu,
+                    )
+                )
 
     def action_jit_enable(self):
         return self.product_variant_ids.action_jit_enable()

@@ -3,11 +3,12 @@
 import io
 import logging
 import random
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from datetime import time as dtime
 
 import numpy as np
 import psycopg2
+import pytz
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
@@ -33,7 +34,13 @@ JIT_STATES = [
     ("rejected", "Rejected"),
     ("no_history", "No History"),
     ("no_lead_time", "No Lead Time"),
+    ("insufficient", "Insufficient Data"),
     ("failed", "Failed"),
+]
+
+JIT_ADU_SOURCES = [
+    ("history", "Consumption history"),
+    ("seed", "Seed"),
 ]
 
 # One done move as it comes out of _jit_done_moves (big-endian, as in
@@ -43,6 +50,7 @@ MOVE_ROW = np.dtype(
     [
         ("product", ">i4"),
         ("date", ">i8"),
+        ("created", ">i8"),
         ("src", ">i4"),
         ("dst", ">i4"),
         ("uom", ">i4"),
@@ -50,8 +58,8 @@ MOVE_ROW = np.dtype(
     ]
 )
 
-# PostgreSQL's binary timestamps count microseconds from this day.
-PG_EPOCH = date(2000, 1, 1)
+# PostgreSQL's binary timestamps count microseconds from this instant.
+PG_EPOCH = datetime(2000, 1, 1)
 MICROSECONDS_PER_DAY = 86_400_000_000
 
 # The first 11 bytes of PostgreSQL's binary COPY output.
@@ -69,6 +77,9 @@ RESULT_COLUMNS = {
     "jit_min_qty": "float8",
     "jit_max_qty": "float8",
     "jit_spike_days": "int4",
+    "jit_usable_days": "int4",
+    "jit_booked_share": "float8",
+    "jit_adu_source": "varchar",
     "jit_state": "varchar",
     "jit_message": "varchar",
     "product_min_qty": "float8",
@@ -150,6 +161,31 @@ class StockWarehouseOrderpoint(models.Model):
         digits="Product Unit of Measure",
     )
     jit_spike_days = fields.Integer(string="Spike Days", readonly=True, copy=False)
+    jit_usable_days = fields.Integer(
+        string="Usable Days",
+        readonly=True,
+        copy=False,
+        help="Days of the window the demand was measured on (stock-out days "
+        "left out when the profile excludes them).",
+    )
+    jit_booked_share = fields.Float(
+        string="Booked Ahead",
+        readonly=True,
+        copy=False,
+        digits=(16, 4),
+        help="Share of the consumption whose move existed at least the lead "
+        "time before it was done. Odoo's forecast already subtracts such "
+        "demand, so the minimum covers only the rest of the lead-time demand: "
+        "min = safety stock + ADU x lead time x (1 - booked share).",
+    )
+    jit_adu_source = fields.Selection(
+        JIT_ADU_SOURCES,
+        string="ADU Source",
+        readonly=True,
+        copy=False,
+        help="Seed: the product has too little history; its initial ADU, or "
+        "its category's average, stands in for it.",
+    )
     jit_last_computed = fields.Datetime(
         string="Last Computed", readonly=True, copy=False
     )
@@ -233,7 +269,8 @@ class StockWarehouseOrderpoint(models.Model):
             DROP INDEX IF EXISTS stock_move_jit_done_product_date_idx;
             CREATE INDEX IF NOT EXISTS stock_move_jit_done_covering_idx
                 ON stock_move (product_id, date)
-                INCLUDE (location_id, location_dest_id, product_uom, quantity)
+                INCLUDE (location_id, location_dest_id, product_uom, quantity,
+                         create_date)
                 WHERE state = 'done'
             """
         )
@@ -257,12 +294,14 @@ class StockWarehouseOrderpoint(models.Model):
                 "message": self.env._(
                     "%(rules)s rule(s): %(applied)s applied, %(waiting)s waiting "
                     "for approval, %(no_history)s without history, "
-                    "%(no_lead_time)s without lead time, %(failed)s failed.",
+                    "%(no_lead_time)s without lead time, "
+                    "%(insufficient)s with insufficient data, %(failed)s failed.",
                     rules=sum(runs.mapped("rule_count")),
                     applied=sum(runs.mapped("applied_count")),
                     waiting=sum(runs.mapped("waiting_count")),
                     no_history=sum(runs.mapped("no_history_count")),
                     no_lead_time=sum(runs.mapped("no_lead_time_count")),
+                    insufficient=sum(runs.mapped("insufficient_count")),
                     failed=sum(runs.mapped("failed_count")),
                 ),
                 "next": {"type": "ir.actions.act_window_close"},
@@ -466,19 +505,23 @@ class StockWarehouseOrderpoint(models.Model):
         profiles = self._jit_resolve_profiles(rules)
         n = len(rules["id"])
         window = int(max(p.window_days for p in profiles.values()))
-        end_day = now.date()
-        start_day = end_day - timedelta(days=window - 1)
-        # Stock-outs need every move across the rule's location tree; then
-        # consumption is read from the same rows.
+        # Stock-outs need every move across the rule's location tree, up to
+        # now (today's moves too: stock is rebuilt back from today's
+        # quants); then consumption is read from the same rows.
         need_stockout = any(p.exclude_stockout_days for p in profiles.values())
-        moves = self._jit_done_moves(
-            rules, start_day, end_day, consuming_only=not need_stockout
+        days = self._jit_window(run.company_id, now, window, tail=need_stockout)
+        moves = self._jit_done_moves(rules, days, consuming_only=not need_stockout)
+        lead = self._jit_lead_times(rules, now.date())
+        windows = {pid: p.window_days for pid, p in profiles.items()}
+        rule_window = np.array(
+            [windows[p] for p in rules["profile_id"].tolist()], dtype=np.int64
         )
-        buckets = self._jit_consumption_buckets(rules, start_day, end_day, moves)
+        buckets, booked = self._jit_consumption(
+            rules, days, moves, lead["lead_time"], window - rule_window
+        )
         stockout = None
         if need_stockout:
-            stockout = self._jit_stockout_mask(rules, start_day, end_day, moves)
-        lead = self._jit_lead_times(rules, end_day)
+            stockout = self._jit_stockout_mask(rules, days, moves)
 
         out = {
             "adu": np.zeros(n),
@@ -488,7 +531,10 @@ class StockWarehouseOrderpoint(models.Model):
             "min": np.zeros(n),
             "max": np.zeros(n),
             "z": np.zeros(n),
-            "has_history": np.zeros(n, dtype=bool),
+            "usable": np.zeros(n, dtype=np.int64),
+            "minimum": np.zeros(n, dtype=np.int64),
+            "enough": np.zeros(n, dtype=bool),
+            "consumed": np.zeros(n, dtype=bool),
             "threshold": np.zeros(n),
         }
         profile_of = rules["profile_id"]
@@ -496,19 +542,38 @@ class StockWarehouseOrderpoint(models.Model):
             idx = np.flatnonzero(profile_of == profile_id)
             if not idx.size:
                 continue
-            days = profile.window_days
-            sub = buckets[idx, -days:]
+            sub = buckets[idx, -profile.window_days :]
             stats = jit_core.demand_stats(
                 sub,
                 spike_factor=profile.spike_factor or None,
                 spike_cap=profile.spike_cap or None,
                 stockout_mask=None
                 if stockout is None or not profile.exclude_stockout_days
-                else stockout[idx, -days:],
+                else stockout[idx, -profile.window_days :],
             )
+            out["adu"][idx] = stats.adu
+            out["sigma"][idx] = stats.sigma
+            out["spikes"][idx] = stats.spikes
+            out["usable"][idx] = stats.days_counted
+            out["minimum"][idx] = min(profile.min_usable_days, profile.window_days)
+            out["consumed"][idx] = sub.sum(axis=1) > 0
+            out["threshold"][idx] = profile.approval_threshold
+        out["enough"] = out["usable"] >= out["minimum"]
+        # Rules without enough history (or without any consumption) take a
+        # seed ADU where one exists; sigma = ADU (coefficient of variation 1).
+        seeds = self._jit_seeds(
+            rules, ~out["enough"] | ~out["consumed"], days["bounds"][0]
+        )
+        seeded = seeds["adu"] > 0
+        out["adu"] = np.where(seeded, seeds["adu"], out["adu"])
+        out["sigma"] = np.where(seeded, seeds["adu"], out["sigma"])
+        for profile_id, profile in profiles.items():
+            idx = np.flatnonzero(profile_of == profile_id)
+            if not idx.size:
+                continue
             policy = jit_core.compute_policy(
-                stats.adu,
-                stats.sigma,
+                out["adu"][idx],
+                out["sigma"][idx],
                 lead["lead_time"][idx],
                 lead["sigma"][idx],
                 profile.service_level,
@@ -517,16 +582,12 @@ class StockWarehouseOrderpoint(models.Model):
                 multiple=rules["qty_multiple"][idx],
                 min_clamp=profile.min_clamp or None,
                 max_clamp=profile.max_clamp or None,
+                booked_share=booked[idx],
             )
-            out["adu"][idx] = stats.adu
-            out["sigma"][idx] = stats.sigma
-            out["spikes"][idx] = stats.spikes
             out["ss"][idx] = policy.safety_stock
             out["min"][idx] = policy.min_qty
             out["max"][idx] = policy.max_qty
             out["z"][idx] = policy.z
-            out["has_history"][idx] = sub.sum(axis=1) > 0
-            out["threshold"][idx] = profile.approval_threshold
 
         rounding = rules["uom_rounding"]
         new_min = jit_core.round_up_to_multiple(out["min"], rounding)
@@ -537,19 +598,19 @@ class StockWarehouseOrderpoint(models.Model):
         waiting = jit_core.needs_approval(
             old_min, new_min, out["threshold"]
         ) | jit_core.needs_approval(old_max, new_max, out["threshold"])
-        no_history = ~out["has_history"]
+        insufficient = ~seeded & ~out["enough"]
+        no_history = ~seeded & out["enough"] & ~out["consumed"]
+        kept = insufficient | no_history
         # A rule without lead time is not applied either: its route or
         # vendor lines need fixing (its message says which).
-        no_lead_time = lead["unknown"] & ~no_history
-        waiting &= ~no_history & ~no_lead_time
-        apply = ~waiting & ~no_history & ~no_lead_time
-        state = np.where(
-            no_history,
-            "no_history",
-            np.where(
-                no_lead_time, "no_lead_time", np.where(waiting, "waiting", "applied")
-            ),
-        )
+        no_lead_time = lead["unknown"] & ~kept
+        waiting &= ~kept & ~no_lead_time
+        apply = ~waiting & ~kept & ~no_lead_time
+        state = np.select(
+            [no_history, insufficient, no_lead_time, waiting],
+            ["no_history", "insufficient", "no_lead_time", "waiting"],
+            "applied",
+        ).astype(object)
         results = {
             "jit_profile_used_id": rules["profile_id"],
             "jit_adu": out["adu"],
@@ -561,8 +622,15 @@ class StockWarehouseOrderpoint(models.Model):
             "jit_min_qty": new_min,
             "jit_max_qty": new_max,
             "jit_spike_days": out["spikes"],
+            "jit_usable_days": out["usable"],
+            "jit_booked_share": booked,
+            "jit_adu_source": np.select(
+                [seeded, no_history], ["seed", None], "history"
+            ).astype(object),
             "jit_state": state,
-            "jit_message": lead["message"],
+            "jit_message": self._jit_messages(
+                rules, profiles, out, seeds, insufficient, no_history, lead
+            ),
             "product_min_qty": np.where(apply, new_min, old_min),
             "product_max_qty": np.where(apply, new_max, old_max),
         }
@@ -580,6 +648,148 @@ class StockWarehouseOrderpoint(models.Model):
         newly_waiting = waiting & (rules["state"] != "waiting")
         if newly_waiting.any():
             self.browse(rules["id"][newly_waiting].tolist())._jit_request_approval(run)
+
+    @api.model
+    def _jit_window(self, company, now, window_days, tail=False):
+        """The days measured: the `window_days` complete days before today
+        in the company's timezone (its partner's, as Odoo's own lead-days
+        date; UTC when unset). Today is never counted: it is not over.
+
+        Returns the first and last local day, the number of days, and the
+        UTC instants where each local day starts, plus the end of the last
+        one (and, with `tail`, the end of today: stock-outs are rebuilt
+        back from today's quants through today's moves), as datetimes and
+        as microseconds since 2000-01-01 (PostgreSQL's binary timestamps)."""
+        tz = pytz.timezone(company.partner_id.tz or "UTC")
+        today = pytz.utc.localize(now).astimezone(tz).date()
+        start_day = today - timedelta(days=window_days)
+        bounds = [
+            tz.localize(datetime.combine(start_day + timedelta(days=i), dtime.min))
+            .astimezone(pytz.utc)
+            .replace(tzinfo=None)
+            for i in range(window_days + 1 + bool(tail))
+        ]
+        return {
+            "start_day": start_day,
+            "end_day": today - timedelta(days=1),
+            "n_days": window_days,
+            "bounds": bounds,
+            "bounds_us": np.array(
+                [(b - PG_EPOCH) // timedelta(microseconds=1) for b in bounds],
+                dtype=np.int64,
+            ),
+        }
+
+    def _jit_seeds(self, rules, wanted, new_since):
+        """Seed ADU of the `wanted` rules (not enough history, or no
+        consumption), one query: the product's typed initial ADU when > 0;
+        else, for a new product (created since `new_since`, the window's
+        start), the average ADU of the JIT rules of the same company whose
+        product has the same category and unit and whose ADU was last
+        computed from enough history (state applied, waiting or rejected);
+        else 0 (no seed). Returns the ADU, its kind ('product', 'category'
+        or None) and the category's name, per rule."""
+        n = len(rules["id"])
+        seeds = {
+            "adu": np.zeros(n),
+            "kind": np.full(n, None, dtype=object),
+            "category": np.full(n, None, dtype=object),
+        }
+        if not wanted.any():
+            return seeds
+        self.env.cr.execute(
+            SQL(
+                """
+                WITH r AS (
+                    SELECT op.id, op.company_id, pt.categ_id, pt.uom_id,
+                           COALESCE(pt.jit_initial_adu, 0) AS initial,
+                           pp.create_date >= %(since)s AS is_new
+                      FROM stock_warehouse_orderpoint op
+                      JOIN product_product pp ON pp.id = op.product_id
+                      JOIN product_template pt ON pt.id = pp.product_tmpl_id
+                     WHERE op.id = ANY(%(ids)s::int[])
+                ), avg AS (
+                    SELECT pt.categ_id, pt.uom_id, op.company_id,
+                           AVG(op.jit_adu) AS adu
+                      FROM stock_warehouse_orderpoint op
+                      JOIN product_product pp ON pp.id = op.product_id
+                      JOIN product_template pt ON pt.id = pp.product_tmpl_id
+                     WHERE (pt.categ_id, pt.uom_id, op.company_id) IN (
+                            SELECT categ_id, uom_id, company_id FROM r
+                             WHERE initial <= 0 AND is_new)
+                       AND op.jit_enabled AND op.active
+                       AND op.jit_adu_source = 'history' AND op.jit_adu > 0
+                       AND op.jit_state IN ('applied', 'waiting', 'rejected')
+                     GROUP BY 1, 2, 3
+                )
+                SELECT r.id, r.initial, r.is_new, avg.adu, categ.complete_name
+                  FROM r
+                  JOIN product_category categ ON categ.id = r.categ_id
+                  LEFT JOIN avg USING (categ_id, uom_id, company_id)
+                """,
+                ids=self._jit_sql_array(rules["id"][wanted]),
+                since=new_since,
+            )
+        )
+        position = {rule_id: i for i, rule_id in enumerate(rules["id"].tolist())}
+        for rule_id, initial, is_new, average, category in self.env.cr.fetchall():
+            i = position[rule_id]
+            if initial > 0:
+                seeds["adu"][i], seeds["kind"][i] = initial, "product"
+            elif is_new and average:
+                seeds["adu"][i], seeds["kind"][i] = average, "category"
+                seeds["category"][i] = category
+        return seeds
+
+    def _jit_messages(self, rules, profiles, out, seeds, insufficient, no_history):
+        """Why a rule was not applied, or where its seed ADU came from (None
+        for rules computed from their history)."""
+        messages = np.full(len(rules["id"]), None, dtype=object)
+        _ = self.env._
+        for i in np.flatnonzero(insufficient | no_history | (seeds["adu"] > 0)):
+            profile = profiles[rules["profile_id"][i]]
+            values = {
+                "usable": out["usable"][i],
+                "minimum": out["minimum"][i],
+                "adu": round(seeds["adu"][i], 4),
+            }
+            if seeds["kind"][i] == "product":
+                text = _(
+                    "Seed: the initial ADU typed on the product (%(adu)s a day), "
+                    "until the window holds %(minimum)s usable days of "
+                    "consumption (%(usable)s now).",
+                    **values,
+                )
+            elif seeds["kind"][i] == "category":
+                text = _(
+                    "Seed: the average ADU of the JIT rules of category "
+                    "%(category)s (%(adu)s a day), until the window holds "
+                    "%(minimum)s usable days of consumption (%(usable)s now).",
+                    category=seeds["category"][i],
+                    **values,
+                )
+            elif insufficient[i]:
+                text = (
+                    _(
+                        "Not applied: %(usable)s usable days in the window, at "
+                        "least %(minimum)s needed (stock-out days excluded).",
+                        **values,
+                    )
+                    if profile.exclude_stockout_days
+                    else _(
+                        "Not applied: %(usable)s usable days in the window, at "
+                        "least %(minimum)s needed.",
+                        **values,
+                    )
+                )
+            else:
+                text = _(
+                    "Not applied: no consumption in the window (%(days)s days) "
+                    "and no seed ADU.",
+                    days=profile.window_days,
+                )
+            messages[i] = f"{text} {messages[i]}" if messages[i] else text
+        return messages
 
     def _jit_read_rules(self):
         """One query: what the computation needs of each rule, as arrays
@@ -747,8 +957,8 @@ class StockWarehouseOrderpoint(models.Model):
 
     @staticmethod
     def _jit_rule_qty(rules, moves, row, rule, sign):
-        """Days and signed quantities, in the rule's product unit, of the
-        (move row, rule) pairs whose sign is not 0."""
+        """Move rows, rules, days and signed quantities, in the rule's
+        product unit, of the (move row, rule) pairs whose sign is not 0."""
         keep = sign != 0
         row, rule = row[keep], rule[keep]
         factors = moves["lookups"]["uom_factor"]
@@ -758,12 +968,13 @@ class StockWarehouseOrderpoint(models.Model):
             / factors[moves["uom"][row]]
             * rules["uom_factor"][rule]
         )
-        return moves["day"][row], qty
+        return row, rule, moves["day"][row], qty
 
-    def _jit_done_moves(self, rules, start_day, end_day, consuming_only):
-        """The done moves of the batch's products from start_day to end_day,
-        one binary row each (product, day index, source, destination, unit,
-        quantity), parsed by numpy: no per-row Python object, no join.
+    def _jit_done_moves(self, rules, days, consuming_only):
+        """The done moves of the batch's products over `days` (_jit_window:
+        the window, and today with its tail), one binary row each (product,
+        done and creation timestamps, source, destination, unit, quantity),
+        parsed by numpy: no per-row Python object, no join.
 
         With `consuming_only`, only moves to a consuming location or from a
         customer come back (a superset of what any rule counts as
@@ -780,7 +991,7 @@ class StockWarehouseOrderpoint(models.Model):
         rows = self._jit_copy_rows(
             SQL(
                 """
-                SELECT sm.product_id, sm.date,
+                SELECT sm.product_id, sm.date, COALESCE(sm.create_date, sm.date),
                        sm.location_id, sm.location_dest_id, sm.product_uom,
                        COALESCE(sm.quantity, 0)::float8
                   FROM stock_move sm
@@ -789,8 +1000,8 @@ class StockWarehouseOrderpoint(models.Model):
                    AND sm.date >= %(start_dt)s AND sm.date < %(end_dt)s
                    %(where)s
                 """,
-                start_dt=datetime.combine(start_day, dtime.min),
-                end_dt=datetime.combine(end_day + timedelta(days=1), dtime.min),
+                start_dt=days["bounds"][0],
+                end_dt=days["bounds"][-1],
                 products=self._jit_sql_array(np.unique(rules["product_id"])),
                 where=where,
             ),
@@ -798,11 +1009,14 @@ class StockWarehouseOrderpoint(models.Model):
         )
         moves = {name: rows[name].astype(np.int64) for name in MOVE_ROW.names}
         moves["qty"] = rows["qty"].astype(float)
-        # The UTC day of each move (Odoo stores UTC timestamps), counted from
-        # start_day: the timestamp arrives raw, no date arithmetic per row.
-        moves["day"] = (
-            moves.pop("date") // MICROSECONDS_PER_DAY - (start_day - PG_EPOCH).days
-        )
+        # The local day of each move, counted from the window's first day
+        # (the last index, n_days, is today): the timestamp arrives raw and
+        # is placed among the UTC starts of the local days, no date
+        # arithmetic per row.
+        done = moves.pop("date")
+        moves["day"] = np.searchsorted(days["bounds_us"], done, side="right") - 1
+        # Days from the move's creation to its completion (booked share).
+        moves["ahead"] = (done - moves.pop("created")) / MICROSECONDS_PER_DAY
         moves["lookups"] = lookups
         return moves
 
@@ -850,15 +1064,21 @@ class StockWarehouseOrderpoint(models.Model):
             raise ValueError("unexpected COPY row layout from PostgreSQL")
         return rows
 
-    def _jit_consumption_buckets(self, rules, start_day, end_day, moves):
-        """Daily consumption per rule, in the product's unit, from the batch's
-        done moves (_jit_done_moves). Consumption = done moves leaving the
-        rule's warehouse (its view location's tree) for a customer, production
-        or inventory-loss/scrap location, minus returns from customers into
-        it; moves between locations of the warehouse (pick, pack, shelves)
-        are not consumption, so a two- or three-step delivery counts once."""
+    def _jit_consumption(self, rules, days, moves, lead_time, first_day):
+        """Daily consumption per rule over the window, in the product's unit,
+        from the batch's done moves (_jit_done_moves), and the share of it
+        booked a lead time ahead. Consumption = done moves leaving the
+        rule's warehouse (its view location's tree) for a customer,
+        production or inventory-loss/scrap location, minus returns from
+        customers into it (netted over the window: a day may be negative);
+        moves between locations of the warehouse (pick, pack, shelves) are
+        not consumption, so a two- or three-step delivery counts once.
+
+        Booked share: of the consumption (returns left out) in each rule's
+        own window (from day `first_day[rule]`), the share whose move was
+        created at least `lead_time[rule]` days before it was done."""
         n = len(rules["id"])
-        n_days = (end_day - start_day).days + 1
+        n_days = days["n_days"]
         lookups = moves["lookups"]
         row, rule = jit_core.match_keys(moves["product"], rules["product_id"])
         inside = self._jit_tree_test(lookups, rules["wh_path"], rule)
@@ -867,25 +1087,34 @@ class StockWarehouseOrderpoint(models.Model):
         sign = (inside(src) & lookups["consuming"][dst]).astype(float) - (
             inside(dst) & lookups["customer"][src]
         )
-        day, qty = self._jit_rule_qty(rules, moves, row, rule, sign)
-        return jit_core.daily_buckets(rule[sign != 0], day, qty, n, n_days)
+        row, rule, day, qty = self._jit_rule_qty(rules, moves, row, rule, sign)
+        window = day < n_days  # today (the tail) is not over
+        buckets = jit_core.daily_buckets(
+            rule[window], day[window], qty[window], n, n_days
+        )
+        used = window & (qty > 0) & (day >= first_day[rule])
+        booked = jit_core.booked_share(
+            rule[used], qty[used], moves["ahead"][row[used]], lead_time, n
+        )
+        return buckets, booked
 
-    def _jit_stockout_mask(self, rules, start_day, end_day, moves):
+    def _jit_stockout_mask(self, rules, days, moves):
         """Days that closed with no stock in the rule's location tree, rebuilt
         backwards from today's quants and the daily net flows across the
-        tree's boundary (`moves`: all done moves of the batch's products)."""
+        tree's boundary (`moves`: all done moves of the batch's products,
+        today's included)."""
         n = len(rules["id"])
-        n_days = (end_day - start_day).days + 1
+        n_cols = len(days["bounds"]) - 1  # the window's days and today
         lookups = moves["lookups"]
         row, rule = jit_core.match_keys(moves["product"], rules["product_id"])
         inside = self._jit_tree_test(lookups, rules["path"], rule)
         sign = inside(self._jit_loc(lookups, moves["dst"][row])).astype(float) - inside(
             self._jit_loc(lookups, moves["src"][row])
         )
-        day, qty = self._jit_rule_qty(rules, moves, row, rule, sign)
+        _row, rule, day, qty = self._jit_rule_qty(rules, moves, row, rule, sign)
         net = np.bincount(
-            rule[sign != 0] * n_days + day, weights=qty, minlength=n * n_days
-        ).reshape(n, n_days)
+            rule * n_cols + day, weights=qty, minlength=n * n_cols
+        ).reshape(n, n_cols)
         self.env.cr.execute(
             SQL(
                 """
@@ -904,7 +1133,7 @@ class StockWarehouseOrderpoint(models.Model):
         on_hand = np.zeros(n)
         for idx, qty in self.env.cr.fetchall():
             on_hand[idx - 1] = qty  # WITH ORDINALITY counts from 1
-        return jit_core.stockout_mask(on_hand, net)
+        return jit_core.stockout_mask(on_hand, net)[:, : days["n_days"]]
 
     def _jit_lead_times(self, rules, today):
         """Lead time per rule, from the rules of its route as Odoo's own
@@ -1097,6 +1326,7 @@ class StockWarehouseOrderpoint(models.Model):
             "safety_stock": "jit_safety_stock",
             "spike_days": "jit_spike_days",
             "message": "jit_message",
+            "booked_share": "jit_booked_share",
         }
         ident = SQL.identifier
         self.env.cr.execute(

@@ -18,7 +18,8 @@ class JitConsumptionReport(models.Model):
     if the rule lies outside its warehouse) for a customer, production or
     inventory-loss/scrap location, minus returns from customers into it, in
     the product's unit.
-    Days without any such move have no row.
+    Days are the company's days (its partner's timezone, UTC when unset), as
+    in the scheduler. Days without any such move have no row.
     """
 
     _name = "jit.consumption.report"
@@ -53,6 +54,8 @@ class JitConsumptionReport(models.Model):
         "product.product": ["product_tmpl_id"],
         "product.template": ["uom_id"],
         "uom.uom": ["factor"],
+        "res.company": ["partner_id"],
+        "res.partner": ["tz"],
     }
 
     orderpoint_id = fields.Many2one(
@@ -95,12 +98,12 @@ class JitConsumptionReport(models.Model):
         return SQL(
             """
             SELECT op.id::bigint * 100000
-                       + (sm.date::date - DATE '1970-01-01') AS id,
+                       + (local.day - DATE '1970-01-01') AS id,
                    op.id AS orderpoint_id,
                    op.product_id AS product_id,
                    op.warehouse_id AS warehouse_id,
                    op.company_id AS company_id,
-                   sm.date::date AS date,
+                   local.day AS date,
                    SUM(
                        CASE WHEN starts_with(src.parent_path, tree.path)
                             THEN 1 ELSE -1 END
@@ -122,6 +125,12 @@ class JitConsumptionReport(models.Model):
                 ON sm.product_id = op.product_id
                AND sm.state = 'done'
                AND sm.date >= (NOW() AT TIME ZONE 'UTC')::date - %(days)s
+              JOIN res_company co ON co.id = op.company_id
+              JOIN res_partner cp ON cp.id = co.partner_id
+             CROSS JOIN LATERAL (
+                    SELECT (sm.date AT TIME ZONE 'UTC'
+                            AT TIME ZONE COALESCE(cp.tz, 'UTC'))::date AS day
+                   ) local
               JOIN stock_location src ON src.id = sm.location_id
               JOIN stock_location dst ON dst.id = sm.location_dest_id
               JOIN uom_uom move_uom ON move_uom.id = sm.product_uom
@@ -136,7 +145,7 @@ class JitConsumptionReport(models.Model):
                     OR (starts_with(dst.parent_path, tree.path)
                         AND src.usage = 'customer')
                )
-             GROUP BY op.id, sm.date::date
+             GROUP BY op.id, local.day
             """,
             days=HISTORY_DAYS,
             usages=CONSUMING_USAGES,

@@ -131,12 +131,13 @@ class JitCase(TransactionCase):
     @classmethod
     def _deliveries(cls, product, daily, location=None):
         """Deliveries to customers: daily[i] is the quantity of the i-th day of
-        the window, oldest first, ending TODAY (zero days create no move)."""
+        the window, oldest first, ending yesterday (the last complete day: the
+        window never counts today; zero days create no move)."""
         location = location or cls.stock
         n = len(daily)
         return cls._moves(
             [
-                (product, qty, n - 1 - i, location, cls.customers)
+                (product, qty, n - i, location, cls.customers)
                 for i, qty in enumerate(daily)
                 if qty
             ]

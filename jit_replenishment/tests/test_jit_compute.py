@@ -1,6 +1,6 @@
 # Copyright 2026 JIT Replenishment Suite
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from datetime import timedelta
+from datetime import date, datetime, timedelta
 
 import numpy as np
 from freezegun import freeze_time
@@ -12,7 +12,7 @@ import jit_core
 
 from .common import NOW, TODAY, JitCase
 
-# Ten days of deliveries, oldest first, ending today.
+# Ten days of deliveries, oldest first, ending yesterday (the last complete day).
 DAILY = [4, 0, 6, 2, 8, 0, 4, 6, 0, 10]
 
 
@@ -136,10 +136,10 @@ class TestJitCompute(JitCase):
         other_stock = self.other_wh.lot_stock_id
         self._moves(
             [
-                (self.product, 20, 2, self.stock, self.customers),
+                (self.product, 20, 3, self.stock, self.customers),
+                (self.product, 5, 2, other_stock, self.customers),
                 (self.product, 5, 1, other_stock, self.customers),
-                (self.product, 5, 0, other_stock, self.customers),
-                (self.product, 30, 3, self.stock, other_stock),
+                (self.product, 30, 4, self.stock, other_stock),
             ]
         )
         (self.orderpoint | other_op)._jit_recompute()
@@ -178,16 +178,18 @@ class TestJitCompute(JitCase):
 
     def test_uom_conversion(self):
         # 2 dozen delivered = 24 units over 10 days -> ADU 2.4 units/day
-        self._moves([(self.product, 2, 0, self.stock, self.customers, self.dozen)])
+        self._moves([(self.product, 2, 1, self.stock, self.customers, self.dozen)])
         self.orderpoint._jit_recompute()
         self.assertAlmostEqual(self.orderpoint.jit_adu, 2.4)
 
     def test_moves_outside_window_are_ignored(self):
-        # A delivery 10 days ago is outside a 10-day window ending today.
+        """The 10-day window is the 10 complete days before today: 11 days
+        ago is before it, today (incomplete) after it. 10 / 10 -> ADU 1.0."""
         self._moves(
             [
-                (self.product, 99, 10, self.stock, self.customers),
-                (self.product, 10, 0, self.stock, self.customers),
+                (self.product, 99, 11, self.stock, self.customers),
+                (self.product, 10, 1, self.stock, self.customers),
+                (self.product, 50, 0, self.stock, self.customers),
             ]
         )
         self.orderpoint._jit_recompute()
@@ -197,6 +199,7 @@ class TestJitCompute(JitCase):
         self.orderpoint.write({"product_min_qty": 5, "product_max_qty": 12})
         run = self.orderpoint._jit_recompute()
         self.assertEqual(self.orderpoint.jit_state, "no_history")
+        self.assertIn("no consumption", self.orderpoint.jit_message)
         self.assertEqual(self.orderpoint.product_min_qty, 5)
         self.assertEqual(self.orderpoint.product_max_qty, 12)
         self.assertEqual(run.no_history_count, 1)
@@ -275,24 +278,111 @@ class TestJitCompute(JitCase):
         self.assertAlmostEqual(self.orderpoint.jit_adu, 8.86, places=6)
 
     def test_stockout_days_excluded(self):
-        """Receive 12 on day 0, deliver 4 on days 0,1,2: empty from day 2 on.
-        Days 2..9 closed at 0 -> excluded; counted days 0 and 1 with 4 each
-        -> ADU 4 (instead of 12 / 10 = 1.2 when counted)."""
+        """Window: the 10 days before today (offsets 10..1). Receive 12 and
+        deliver 4 on day -10, deliver 4 on days -9 and -8: empty from day -8
+        on. A receipt of 20 today (after the window) is in today's quants
+        but must not make the window's days look stocked.
+        Closing stock: day -10: 8, day -9: 4, days -8..-1: 0 -> excluded;
+        counted days -10 and -9 with 4 each -> ADU 4 (instead of 12 / 10 =
+        1.2 when counted). Two usable days are fewer than the profile's
+        minimum (14, at most the window: 10): not applied (point 1); with a
+        minimum of 2 the rule is applied."""
         self.profile.exclude_stockout_days = True
         product = self.product
         self._moves(
             [
-                (product, 12, 9, self.suppliers, self.stock),
+                (product, 12, 10, self.suppliers, self.stock),
+                (product, 4, 10, self.stock, self.customers),
                 (product, 4, 9, self.stock, self.customers),
                 (product, 4, 8, self.stock, self.customers),
-                (product, 4, 7, self.stock, self.customers),
+                (product, 20, 0, self.suppliers, self.stock),
+            ]
+        )
+        op = self.orderpoint
+        op._jit_recompute()
+        self.assertAlmostEqual(op.jit_adu, 4.0)
+        self.assertEqual(op.jit_usable_days, 2)
+        self.assertEqual(op.jit_state, "insufficient")
+        self.profile.min_usable_days = 2
+        op._jit_recompute()
+        self.assertEqual(op.jit_state, "applied")
+        self.assertAlmostEqual(op.jit_adu, 4.0)
+        self.profile.exclude_stockout_days = False
+        op._jit_recompute()
+        self.assertAlmostEqual(op.jit_adu, 1.2)
+        self.assertEqual(op.jit_usable_days, 10)
+
+    def test_always_out_of_stock_is_not_applied(self):
+        """Issue 8 point 1: with stock-out days excluded, a product out of
+        stock every day of the window (5 received and 5 delivered each day:
+        every day closes at 0) has 0 usable days. Its rule must not be
+        applied with min = max = 0: state Insufficient Data, the reason in
+        the message, the manual values kept."""
+        self.profile.exclude_stockout_days = True
+        self.assertEqual(self.profile.min_usable_days, 14)  # the default
+        product = self.product
+        self._moves(
+            [(product, 5, day, self.suppliers, self.stock) for day in range(1, 11)]
+            + [(product, 5, day, self.stock, self.customers) for day in range(1, 11)]
+        )
+        op = self.orderpoint
+        op.write({"product_min_qty": 5, "product_max_qty": 12})
+        run = op._jit_recompute()
+        self.assertEqual(op.jit_state, "insufficient")
+        self.assertEqual(op.jit_usable_days, 0)
+        self.assertEqual((op.product_min_qty, op.product_max_qty), (5, 12))
+        # 14 usable days asked, but the window has only 10: all 10 needed.
+        self.assertIn("0 usable days", op.jit_message)
+        self.assertIn("at least 10", op.jit_message)
+        self.assertEqual(run.line_ids.state, "insufficient")
+        self.assertEqual(run.insufficient_count, 1)
+        self.assertEqual(run.applied_count, 0)
+
+    def test_return_on_a_day_without_deliveries(self):
+        """Issue 8 point 3: returns net over the window, not per day.
+
+        deliveries 10 (day -9) and 10 (day -5), a return of 5 two days later
+        (day -3, no delivery that day): 15 over 10 days -> ADU 1.5 (not 2.0).
+        The return day enters sigma with its negative value:
+        E[x^2] = (100 + 100 + 25) / 10 = 22.5, var = 22.5 - 1.5^2 = 20.25,
+        sigma = 4.5.
+        """
+        product = self.product
+        self._moves(
+            [
+                (product, 10, 9, self.stock, self.customers),
+                (product, 10, 5, self.stock, self.customers),
+                (product, 5, 3, self.customers, self.stock),
             ]
         )
         self.orderpoint._jit_recompute()
-        self.assertAlmostEqual(self.orderpoint.jit_adu, 4.0)
-        self.profile.exclude_stockout_days = False
+        self.assertAlmostEqual(self.orderpoint.jit_adu, 1.5)
+        self.assertAlmostEqual(self.orderpoint.jit_sigma, 4.5)
+
+    def test_adjustments_and_production_receipts_do_not_net(self):
+        """Only customer returns net against consumption. A positive
+        inventory adjustment (inventory location -> stock) and a receipt from
+        production (an unbuild's components or a manufacturing order's
+        output) are supply, not negative demand.
+
+        deliveries 20 on day -5; +7 adjusted on day -4; +3 from production
+        on day -3 -> consumption 20 over 10 days -> ADU 2.0
+        """
+        inventory = self.env["stock.location"].search(
+            [("usage", "=", "inventory"), ("scrap_location", "=", False)], limit=1
+        )
+        production = self.env["stock.location"].search(
+            [("usage", "=", "production")], limit=1
+        )
+        self._moves(
+            [
+                (self.product, 20, 5, self.stock, self.customers),
+                (self.product, 7, 4, inventory, self.stock),
+                (self.product, 3, 3, production, self.stock),
+            ]
+        )
         self.orderpoint._jit_recompute()
-        self.assertAlmostEqual(self.orderpoint.jit_adu, 1.2)
+        self.assertAlmostEqual(self.orderpoint.jit_adu, 2.0)
 
     def test_measured_lead_time_feeds_safety_stock(self):
         """Once enough receipts were measured (jit_lt_samples >= 3), the
@@ -319,3 +409,164 @@ class TestJitCompute(JitCase):
         self.assertAlmostEqual(op.jit_safety_stock, 18.84055, places=4)
         self.assertAlmostEqual(op.product_min_qty, 42.85, places=2)
         self.assertAlmostEqual(op.product_max_qty, 70.85, places=2)
+
+    def _book_ahead(self, moves, days):
+        """Pretend these moves were created `days` before they were done."""
+        self.env.cr.execute(
+            "UPDATE stock_move SET create_date = date - make_interval(days => %s)"
+            " WHERE id = ANY(%s)",
+            (days, moves.ids),
+        )
+        moves.invalidate_recordset(["create_date"])
+
+    def test_demand_booked_ahead_is_not_counted_twice(self):
+        """Issue 8 point 5. Odoo compares min with the forecast at the
+        lead-days date, which already subtracts moves booked within the lead
+        time: min = SS + ADU * L * (1 - booked share).
+
+        DAILY as in the golden case: ADU 4, L 4, SS 11.00947, order qty 28.
+        All moves created 5 days (>= L) before done: share 1 ->
+        min = SS = 11.00947 -> 11.01, max = 11.00947 + 28 -> 39.01.
+        Odoo then orders when on hand - 16 (booked for the next 4 days) <
+        11.01, and the order arrives 4 days later, when on hand is ~ SS.
+        """
+        moves = self._deliveries(self.product, DAILY)
+        self._book_ahead(moves, 5)
+        run = self.orderpoint._jit_recompute()
+        op = self.orderpoint
+        self.assertAlmostEqual(op.jit_booked_share, 1.0)
+        self.assertAlmostEqual(run.line_ids.booked_share, 1.0)
+        self.assertAlmostEqual(op.jit_safety_stock, 11.00947, places=4)
+        self.assertAlmostEqual(op.product_min_qty, 11.01, places=2)
+        self.assertAlmostEqual(op.product_max_qty, 39.01, places=2)
+        # On hand at arrival: an order is placed at on hand X with X - 16 <
+        # min; 4 days later X - 16 is left, i.e. at most min ~ SS.
+        self.assertLess(op.product_min_qty - op.jit_safety_stock, 0.01)
+
+    def test_demand_half_booked_ahead(self):
+        """Moves 4, 6, 2, 8 (20 of 40) created 5 days ahead (>= L = 4), the
+        others 3 days ahead (< L): share 0.5 ->
+        min = 11.00947 + 4 * 4 * 0.5 = 19.00947 -> 19.01, max 47.01.
+        Nothing booked ahead (the golden case): share 0, min as before."""
+        moves = self._deliveries(self.product, DAILY)
+        self._book_ahead(moves[:4], 5)
+        self._book_ahead(moves[4:], 3)
+        run = self.orderpoint._jit_recompute()
+        op = self.orderpoint
+        self.assertAlmostEqual(op.jit_booked_share, 0.5)
+        self.assertAlmostEqual(run.line_ids.booked_share, 0.5)
+        self.assertAlmostEqual(op.product_min_qty, 19.01, places=2)
+        self.assertAlmostEqual(op.product_max_qty, 47.01, places=2)
+
+    def _move_at(self, qty, when):
+        """A done delivery of the widget at the UTC datetime `when`."""
+        move = self._moves([(self.product, qty, 1, self.stock, self.customers)])
+        self.env.cr.execute(
+            "UPDATE stock_move SET date = %s WHERE id = %s", (when, move.id)
+        )
+        move.invalidate_recordset(["date"])
+        return move
+
+    def test_window_is_complete_days_of_the_company_timezone(self):
+        """Issue 8 point 6. Company in Europe/Brussels (UTC+1 in March),
+        10-day window. Moves (UTC -> local):
+          100 at 03-10 01:30 UTC (03-10 02:30, today)          -> out
+           50 at 03-09 23:30 UTC (03-10 00:30, today)          -> out
+           10 at 03-09 22:30 UTC (03-09 23:30)                 -> in
+           10 at 02-27 23:30 UTC (02-28 00:30, first day)      -> in
+           70 at 02-27 22:30 UTC (02-27 23:30, before window)  -> out
+        Run at 03-10 02:00 UTC (03:00 local): window 02-28..03-09 local ->
+        20 / 10 = ADU 2.0 (UTC days ending today would give 160 / 10).
+        Run at 03-10 23:30 UTC (03-11 00:30 local): window 03-01..03-10 ->
+        100 + 50 + 10 = 160 / 10 = ADU 16.0.
+        Company without a timezone (UTC) at 03-10 02:00: window
+        02-28..03-09 UTC -> 50 + 10 = 60 / 10 = 6.0 (the two moves of 02-27
+        UTC are before it); the 100 of today (2 hours of it) is not counted.
+        """
+        self.company.partner_id.tz = "Europe/Brussels"
+        for qty, when in (
+            (100, datetime(2026, 3, 10, 1, 30)),
+            (50, datetime(2026, 3, 9, 23, 30)),
+            (10, datetime(2026, 3, 9, 22, 30)),
+            (10, datetime(2026, 2, 27, 23, 30)),
+            (70, datetime(2026, 2, 27, 22, 30)),
+        ):
+            self._move_at(qty, when)
+        op = self.orderpoint
+        with freeze_time(datetime(2026, 3, 10, 2, 0)):
+            op._jit_recompute()
+        self.assertAlmostEqual(op.jit_adu, 2.0)
+        # The consumption report uses the same local days.
+        rows = self.env["jit.consumption.report"].search(
+            [("orderpoint_id", "=", op.id)]
+        )
+        self.assertEqual(
+            {row.date: row.consumption for row in rows},
+            {
+                date(2026, 3, 10): 150.0,
+                date(2026, 3, 9): 10.0,
+                date(2026, 2, 28): 10.0,
+                date(2026, 2, 27): 70.0,
+            },
+        )
+        with freeze_time(datetime(2026, 3, 10, 23, 30)):
+            op._jit_recompute()
+        self.assertAlmostEqual(op.jit_adu, 16.0)
+        self.company.partner_id.tz = False
+        with freeze_time(datetime(2026, 3, 10, 2, 0)):
+            op._jit_recompute()
+        self.assertAlmostEqual(op.jit_adu, 6.0)
+
+    def test_new_product_takes_typed_seed(self):
+        """Issue 8 point 10: a new product without history and an initial
+        ADU of 3 typed on it: ADU source Seed, sigma = ADU (coefficient of
+        variation 1), L 4 ->
+        SS = 1.644854 * sqrt(4 * 9) = 9.869122; min = 3 * 4 + 9.869122 =
+        21.869122 -> 21.87; max = 21.869122 + 7 * 3 = 42.869122 -> 42.87.
+        """
+        product = self._product("Seeded widget", jit_initial_adu=3.0)
+        op = self._orderpoint(product)
+        op._jit_recompute()
+        self.assertEqual(op.jit_adu_source, "seed")
+        self.assertEqual(op.jit_state, "applied")
+        self.assertAlmostEqual(op.jit_adu, 3.0)
+        self.assertAlmostEqual(op.jit_sigma, 3.0)
+        self.assertAlmostEqual(op.product_min_qty, 21.87, places=2)
+        self.assertAlmostEqual(op.product_max_qty, 42.87, places=2)
+        self.assertIn("initial ADU", op.jit_message)
+        # Once the window holds enough history, history wins.
+        self._deliveries(product, DAILY)
+        op._jit_recompute()
+        self.assertEqual(op.jit_adu_source, "history")
+        self.assertAlmostEqual(op.jit_adu, 4.0)
+
+    def test_new_product_takes_its_category_average(self):
+        """Issue 8 point 10: no typed seed: the average ADU of the JIT rules
+        of the same category (and company) computed from history.
+        A: DAILY -> ADU 4; B: 2 a day -> ADU 2; average 3 -> a new product of
+        the category gets ADU 3, sigma 3: min 21.87, max 42.87 (as the typed
+        seed of 3). A product of the category created before the window
+        with no consumption is not new: No History, values kept. Without
+        any seed, never Applied with 0."""
+        categ = self.env["product.category"].create({"name": "JIT seed categ"})
+        a = self._product("Seed A", categ_id=categ.id)
+        b = self._product("Seed B", categ_id=categ.id)
+        self._deliveries(a, DAILY)
+        self._deliveries(b, [2] * 10)
+        (self._orderpoint(a) | self._orderpoint(b))._jit_recompute()
+        new = self._product("Seed new", categ_id=categ.id)
+        old = self._product("Seed old", categ_id=categ.id)
+        self.env.cr.execute(
+            "UPDATE product_product SET create_date = %s WHERE id = %s",
+            (NOW - timedelta(days=400), old.id),
+        )
+        new_op, old_op = self._orderpoint(new), self._orderpoint(old)
+        old_op.write({"product_min_qty": 5, "product_max_qty": 12})
+        (new_op | old_op)._jit_recompute()
+        self.assertEqual(new_op.jit_adu_source, "seed")
+        self.assertEqual(new_op.jit_state, "applied")
+        self.assertAlmostEqual(new_op.jit_adu, 3.0)
+        self.assertAlmostEqual(new_op.product_min_qty, 21.87, places=2)
+        self.assertIn("category", new_op.jit_message)
+        self.assertEqual(old_op.jit_state, "no_history")
+        self.assertEqual((old_op.product_min_qty, old_op.product_max_qty), (5, 12))

@@ -74,9 +74,7 @@ def test_booked_share_bad_inputs():
 @SETTINGS
 @given(
     rows=st.lists(
-        st.tuples(
-            st.integers(0, 3), st.floats(0, 100), st.floats(-5, 30)
-        ),
+        st.tuples(st.integers(0, 3), st.floats(0, 100), st.floats(-5, 30)),
         max_size=40,
     ),
     lead=arrays(np.float64, 4, elements=st.floats(0, 20)),
@@ -110,5 +108,7 @@ def test_min_falls_from_rop_to_ss_as_share_grows(adu, lt, ss, b1, b2):
     at_hi = reorder_point(adu, lt, ss, booked_share=hi)
     assert np.all(at_hi <= at_lo * (1 + 1e-12) + 1e-9)
     assert np.all(at_hi >= ss - 1e-9)
-    np.testing.assert_allclose(reorder_point(adu, lt, ss, booked_share=0.0), adu * lt + ss)
+    np.testing.assert_allclose(
+        reorder_point(adu, lt, ss, booked_share=0.0), adu * lt + ss
+    )
     np.testing.assert_allclose(reorder_point(adu, lt, ss, booked_share=1.0), ss)
