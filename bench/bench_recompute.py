@@ -328,8 +328,9 @@ def bare_sql(window_days):
     """ADU and population sigma per JIT rule over the window, zero days
     counted, in one query; same consumption definition as the addon's
     _jit_consumption_buckets (the rule's warehouse tree, consuming usages,
-    returns from customers, product unit)."""
-    end_day = utc_today()
+    returns from customers netted over the window, product unit; the
+    window ends yesterday: the bench's company has no timezone, so UTC)."""
+    end_day = utc_today() - dt.timedelta(days=1)
     start_day = end_day - dt.timedelta(days=window_days - 1)
     sql = """
         WITH r AS MATERIALIZED (
@@ -344,9 +345,9 @@ def bare_sql(window_days):
              WHERE op.jit_enabled AND op.active
         ), d AS (
             SELECT r.id, sm.date::date AS day,
-                   GREATEST(SUM(CASE WHEN src.parent_path LIKE r.pattern
-                                     THEN 1 ELSE -1 END
-                                * sm.quantity / mu.factor * r.pfactor), 0) AS q
+                   SUM(CASE WHEN src.parent_path LIKE r.pattern
+                            THEN 1 ELSE -1 END
+                       * sm.quantity / mu.factor * r.pfactor) AS q
               FROM r
               JOIN stock_move sm
                 ON sm.product_id = r.product_id
@@ -378,7 +379,7 @@ def bare_sql(window_days):
 def bare_sql_minimal(window_days):
     """The plainest form: moves of the rule's product from its location to
     the customers' location, no location tree, no unit conversion."""
-    end_day = utc_today()
+    end_day = utc_today() - dt.timedelta(days=1)
     start_day = end_day - dt.timedelta(days=window_days - 1)
     sql = """
         WITH d AS (
@@ -1308,11 +1309,14 @@ def worker_check(args):
         env = new_env(cr)
         Orderpoint = env["stock.warehouse.orderpoint"]
         ops = Orderpoint.search([("jit_enabled", "=", True)], limit=1000, order="id")
-        end_day = utc_today()
-        rules = ops._jit_read_rules(end_day)
-        start_day = end_day - dt.timedelta(days=args.window - 1)
-        moves = ops._jit_done_moves(rules, start_day, end_day, consuming_only=True)
-        buckets = ops._jit_consumption_buckets(rules, start_day, end_day, moves)
+        now = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+        rules = ops._jit_read_rules(now.date())
+        days = ops._jit_window(ops.company_id[:1], now, args.window)
+        moves = ops._jit_done_moves(rules, days, consuming_only=True)
+        lead = ops._jit_lead_times(rules)
+        buckets, _booked = ops._jit_consumption(
+            rules, days, moves, lead["lead_time"], [0] * len(rules["id"])
+        )
         values = {
             int(op_id): (float(adu), float(sigma))
             for op_id, adu, sigma in zip(

@@ -745,7 +745,6 @@ class StockWarehouseOrderpoint(models.Model):
         """Why a rule was not applied, or where its seed ADU came from (None
         for rules computed from their history)."""
         messages = np.full(len(rules["id"]), None, dtype=object)
-        _ = self.env._
         for i in np.flatnonzero(insufficient | no_history | (seeds["adu"] > 0)):
             profile = profiles[rules["profile_id"][i]]
             values = {
@@ -754,36 +753,37 @@ class StockWarehouseOrderpoint(models.Model):
                 "adu": round(seeds["adu"][i], 4),
             }
             if seeds["kind"][i] == "product":
-                text = _(
+                text = self.env._(
                     "Seed: the initial ADU typed on the product (%(adu)s a day), "
-                    "until the window holds %(minimum)s usable days of "
-                    "consumption (%(usable)s now).",
+                    "until the window holds consumption and at least "
+                    "%(minimum)s usable days (%(usable)s now).",
                     **values,
                 )
             elif seeds["kind"][i] == "category":
-                text = _(
+                text = self.env._(
                     "Seed: the average ADU of the JIT rules of category "
                     "%(category)s (%(adu)s a day), until the window holds "
-                    "%(minimum)s usable days of consumption (%(usable)s now).",
+                    "consumption and at least %(minimum)s usable days "
+                    "(%(usable)s now).",
                     category=seeds["category"][i],
                     **values,
                 )
             elif insufficient[i]:
                 text = (
-                    _(
+                    self.env._(
                         "Not applied: %(usable)s usable days in the window, at "
                         "least %(minimum)s needed (stock-out days excluded).",
                         **values,
                     )
                     if profile.exclude_stockout_days
-                    else _(
+                    else self.env._(
                         "Not applied: %(usable)s usable days in the window, at "
                         "least %(minimum)s needed.",
                         **values,
                     )
                 )
             else:
-                text = _(
+                text = self.env._(
                     "Not applied: no consumption in the window (%(days)s days) "
                     "and no seed ADU.",
                     days=profile.window_days,
@@ -1079,6 +1079,7 @@ class StockWarehouseOrderpoint(models.Model):
         created at least `lead_time[rule]` days before it was done."""
         n = len(rules["id"])
         n_days = days["n_days"]
+        first_day = np.asarray(first_day, dtype=np.int64)
         lookups = moves["lookups"]
         row, rule = jit_core.match_keys(moves["product"], rules["product_id"])
         inside = self._jit_tree_test(lookups, rules["wh_path"], rule)

@@ -4,7 +4,14 @@ import xmlrpc.client
 
 import pytest
 
-FIELDS = ["jit_state", "jit_adu", "jit_sigma", "product_min_qty", "product_max_qty"]
+FIELDS = [
+    "jit_state",
+    "jit_adu",
+    "jit_sigma",
+    "jit_adu_source",
+    "product_min_qty",
+    "product_max_qty",
+]
 
 
 def _demo_rule(odoo, code):
@@ -24,7 +31,12 @@ def test_demo_rules_are_computed_after_install(odoo):
     assert bolt["jit_adu"] > 0
     assert bolt["product_min_qty"] > 0
     assert bolt["product_max_qty"] > bolt["product_min_qty"]
-    assert _demo_rule(odoo, "JIT-GSK-NEW")["jit_state"] == "no_history"
+    assert bolt["jit_adu_source"] == "history"
+    # The new gasket kit has no history: it runs on its typed initial ADU.
+    gasket = _demo_rule(odoo, "JIT-GSK-NEW")
+    assert (gasket["jit_state"], gasket["jit_adu_source"]) == ("applied", "seed")
+    assert gasket["jit_adu"] == 4.0
+    assert gasket["product_min_qty"] > 0
 
 
 def test_recompute_now_over_rpc_is_idempotent(odoo):
@@ -49,13 +61,13 @@ def test_scheduler_job_records_a_run(odoo):
         "jit.run",
         "search_read",
         [("origin", "=", "cron")],
-        fields=["state", "rule_count", "applied_count", "no_history_count"],
+        fields=["state", "rule_count", "applied_count"],
         order="id desc",
         limit=1,
     )
     assert runs and runs[0]["state"] == "done"
     assert runs[0]["rule_count"] >= 3
-    assert runs[0]["no_history_count"] >= 1
+    assert runs[0]["applied_count"] >= 3
 
 
 def test_bad_profile_is_refused_with_a_clear_message(odoo):
