@@ -1310,10 +1310,10 @@ def worker_check(args):
         Orderpoint = env["stock.warehouse.orderpoint"]
         ops = Orderpoint.search([("jit_enabled", "=", True)], limit=1000, order="id")
         now = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
-        rules = ops._jit_read_rules(now.date())
+        rules = ops._jit_read_rules()
         days = ops._jit_window(ops.company_id[:1], now, args.window)
         moves = ops._jit_done_moves(rules, days, consuming_only=True)
-        lead = ops._jit_lead_times(rules)
+        lead = ops._jit_lead_times(rules, now.date())
         buckets, _booked = ops._jit_consumption(
             rules, days, moves, lead["lead_time"], [0] * len(rules["id"])
         )
