@@ -741,10 +741,12 @@ class StockWarehouseOrderpoint(models.Model):
                 seeds["category"][i] = category
         return seeds
 
-    def _jit_messages(self, rules, profiles, out, seeds, insufficient, no_history):
-        """Why a rule was not applied, or where its seed ADU came from (None
-        for rules computed from their history)."""
-        messages = np.full(len(rules["id"]), None, dtype=object)
+    def _jit_messages(
+        self, rules, profiles, out, seeds, insufficient, no_history, lead
+    ):
+        """Why a rule was not applied, or where its seed ADU came from, next
+        to its lead time's message (_jit_lead_times; None when all is well)."""
+        messages = lead["message"].copy()
         for i in np.flatnonzero(insufficient | no_history | (seeds["adu"] > 0)):
             profile = profiles[rules["profile_id"][i]]
             values = {
