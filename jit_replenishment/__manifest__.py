@@ -33,4 +33,6 @@
         "data/jit_sla_cron_data.xml",
     ],
     "demo": ["demo/jit_demo.xml", "demo/jit_supplier_demo.xml"],
+    "post_init_hook": "post_init_hook",
+    "uninstall_hook": "uninstall_hook",
 }

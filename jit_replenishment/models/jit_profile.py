@@ -104,8 +104,9 @@ class JitProfile(models.Model):
         domain=lambda self: [
             ("groups_id", "in", self.env.ref("jit_replenishment.group_jit_manager").ids)
         ],
-        help="JIT Manager who receives the approval activities. Defaults to "
-        "the user who last changed the profile.",
+        help="JIT Manager who receives the approval activities. Empty: the "
+        "first JIT Manager (by name) of the rule's company, else the "
+        "administrator.",
     )
     orderpoint_count = fields.Integer(compute="_compute_orderpoint_count")
 

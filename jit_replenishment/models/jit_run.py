@@ -2,7 +2,10 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from datetime import timedelta
 
-from odoo import api, fields, models
+from odoo import api, fields, models, tools
+from odoo.exceptions import UserError
+from odoo.tools import SQL
+from odoo.tools.sql import escape_psql
 
 
 class JitRun(models.Model):
@@ -14,7 +17,11 @@ class JitRun(models.Model):
     _order = "started_at desc, id desc"
     _check_company_auto = True
 
-    name = fields.Char(compute="_compute_name")
+    # A running run without progress for longer than this (or than the
+    # job's time limit, if longer) crashed: a batch takes seconds.
+    _stale_after = timedelta(hours=1)
+
+    name = fields.Char(compute="_compute_name", search="_search_name")
     company_id = fields.Many2one(
         "res.company", required=True, index=True, default=lambda self: self.env.company
     )
@@ -59,6 +66,44 @@ class JitRun(models.Model):
         for run in self:
             run.name = f"{origins.get(run.origin, '')} {run.started_at or ''}".strip()
 
+    def _search_name(self, operator, value):
+        """The name is the origin's label and the start (UTC), as shown:
+        'Manual 2026-03-10 12:00:00'."""
+        negative = operator in ("not ilike", "not like", "!=")
+        if operator not in ("ilike", "like", "=", "not ilike", "not like", "!="):
+            raise UserError(
+                self.env._(
+                    "JIT runs cannot be searched by name with %(operator)s.",
+                    operator=operator,
+                )
+            )
+        if not isinstance(value, str):
+            return [("id", "not in" if negative else "in", [])]
+        labels = self._fields["origin"]._description_selection(self.env)
+        name = SQL(
+            "(CASE origin %s END || ' ' || "
+            "to_char(started_at, 'YYYY-MM-DD HH24:MI:SS'))",
+            SQL(" ").join(SQL("WHEN %s THEN %s", key, label) for key, label in labels),
+        )
+        if operator in ("=", "!="):
+            condition = SQL("%s = %s", name, value)
+        else:
+            condition = SQL("%s ILIKE %s", name, f"%{escape_psql(value)}%")
+        self.flush_model(["origin", "started_at"])
+        self.env.cr.execute(SQL("SELECT id FROM jit_run WHERE %s", condition))
+        ids = [row[0] for row in self.env.cr.fetchall()]
+        return [("id", "not in" if negative else "in", ids)]
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        # A run is a log: no "created" message and no follower (approvers
+        # get activities).
+        runs = super(
+            JitRun,
+            self.with_context(mail_create_nolog=True, mail_create_nosubscribe=True),
+        ).create(vals_list)
+        return runs.with_env(self.env)
+
     def _todo_domain(self):
         """JIT rules of this run's company that the run has not reached yet
         (rules are taken in id order, so this is an index range)."""
@@ -69,8 +114,8 @@ class JitRun(models.Model):
             ("id", ">", self.last_rule_id),
         ]
 
-    def _close(self):
-        """Count the lines by state and mark the runs done."""
+    def _close(self, state="done"):
+        """Count the lines by state and mark the runs done (or failed)."""
         counts = {
             (run.id, state): count
             for run, state, count in self.env["jit.run.line"]._read_group(
@@ -80,19 +125,26 @@ class JitRun(models.Model):
         now = fields.Datetime.now()
         for run in self:
             by_state = {
-                state: counts.get((run.id, state), 0)
-                for state in (
-                    "applied",
-                    "waiting",
-                    "no_history",
-                    "no_lead_time",
-                    "insufficient",
-                    "failed",
-                )
+                line_state: count
+                for (run_id, line_state), count in counts.items()
+                if run_id == run.id
             }
+            by_state.update(
+                {
+                    key: by_state.get(key, 0)
+                    for key in (
+                        "applied",
+                        "waiting",
+                        "no_history",
+                        "no_lead_time",
+                        "insufficient",
+                        "failed",
+                    )
+                }
+            )
             run.write(
                 {
-                    "state": "done",
+                    "state": state,
                     "finished_at": now,
                     "duration": (now - run.started_at).total_seconds(),
                     "rule_count": sum(by_state.values()),
@@ -105,11 +157,34 @@ class JitRun(models.Model):
                 }
             )
 
+    @api.model
+    def _fail_stale_runs(self):
+        """Close as failed the running runs whose last progress is older
+        than the job could take (the process died: a crash, a restart, the
+        job's time limit); the next scheduled call starts a new run."""
+        limit = tools.config.get("limit_time_real_cron") or 0
+        if limit <= 0:
+            limit = tools.config.get("limit_time_real") or 0
+        timeout = max(self._stale_after, timedelta(seconds=max(limit, 0)))
+        self.search(
+            [
+                ("state", "=", "running"),
+                ("write_date", "<", fields.Datetime.now() - timeout),
+            ]
+        )._close(state="failed")
+
     def _close_approval_activities(self, feedback):
         """Mark done the approval activities of runs with nothing left waiting."""
-        waiting = self.env["stock.warehouse.orderpoint"]._read_group(
-            [("jit_approval_run_id", "in", self.ids), ("jit_state", "=", "waiting")],
-            ["jit_approval_run_id"],
+        waiting = (
+            self.env["stock.warehouse.orderpoint"]
+            .sudo()
+            ._read_group(
+                [
+                    ("jit_approval_run_id", "in", self.ids),
+                    ("jit_state", "=", "waiting"),
+                ],
+                ["jit_approval_run_id"],
+            )
         )
         still_waiting = {run for (run,) in waiting}
         finished = self - self.browse([r.id for r in still_waiting])
@@ -117,14 +192,29 @@ class JitRun(models.Model):
 
     @api.model
     def _cron_gc_runs(self):
-        """Delete runs older than each company's retention."""
+        """Delete runs older than each company's retention, except runs that
+        still have rules waiting for approval (their activities are the
+        approvers' to-do)."""
+        waiting = (
+            self.env["stock.warehouse.orderpoint"]
+            .sudo()
+            ._read_group(
+                [("jit_approval_run_id", "!=", False), ("jit_state", "=", "waiting")],
+                ["jit_approval_run_id"],
+            )
+        )
+        keep = [run.id for (run,) in waiting]
         companies = self.env["res.company"].search([])
         for company in companies:
             limit = fields.Datetime.now() - timedelta(
                 days=max(company.jit_run_retention_days, 1)
             )
             self.search(
-                [("company_id", "=", company.id), ("started_at", "<", limit)]
+                [
+                    ("company_id", "=", company.id),
+                    ("started_at", "<", limit),
+                    ("id", "not in", keep),
+                ]
             ).unlink()
 
 
@@ -152,6 +242,8 @@ class JitRunLine(models.Model):
         [
             ("applied", "Applied"),
             ("waiting", "Waiting Approval"),
+            ("rejected", "Rejected (held)"),
+            ("frozen", "Frozen"),
             ("no_history", "No History"),
             ("no_lead_time", "No Lead Time"),
             ("insufficient", "Insufficient Data"),

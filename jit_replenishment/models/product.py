@@ -71,7 +71,11 @@ class ProductProduct(models.Model):
         current company, creating the reordering rule where none exists.
 
         Products left out keep their manual minimum and maximum untouched.
+        Needs the right to create and write reordering rules (JIT Buyer).
         """
+        Orderpoint = self.env["stock.warehouse.orderpoint"]
+        Orderpoint.check_access("create")
+        Orderpoint.check_access("write")
         storable = self.filtered("is_storable")
         if not storable:
             raise UserError(
@@ -80,7 +84,6 @@ class ProductProduct(models.Model):
                     products=", ".join(self.mapped("display_name")[:5]),
                 )
             )
-        Orderpoint = self.env["stock.warehouse.orderpoint"]
         warehouses = self.env["stock.warehouse"].search(
             [("company_id", "=", self.env.company.id)]
         )
@@ -113,6 +116,7 @@ class ProductProduct(models.Model):
         return self.action_view_jit_orderpoints()
 
     def action_jit_disable(self):
+        self.env["stock.warehouse.orderpoint"].check_access("write")
         orderpoints = self.env["stock.warehouse.orderpoint"].search(
             [("product_id", "in", self.ids), ("jit_enabled", "=", True)]
         )

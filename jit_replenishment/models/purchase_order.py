@@ -635,7 +635,7 @@ class PurchaseOrder(models.Model):
             )
             return self.browse()
         new = self._jit_replacement(vendor, now)
-        self.with_context(jit_fallback=True).button_cancel()
+        self.button_cancel()
         super().write(
             {
                 "jit_replacement_order_id": new.id,

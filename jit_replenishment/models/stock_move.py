@@ -47,7 +47,10 @@ class StockMove(models.Model):
     def _jit_pull_trigger(self):
         """Pull: a validated consumption that brings a JIT rule's forecast
         below its minimum procures that rule now, through Odoo's normal
-        procurement (the RFQ lands where the scheduler would put it)."""
+        procurement (the RFQ lands where the scheduler would put it). Off,
+        like Odoo's own trigger, when stock.no_auto_scheduler is set."""
+        if self.env["ir.config_parameter"].sudo().get_param("stock.no_auto_scheduler"):
+            return
         consumed = self.filtered(
             lambda m: (
                 m.state == "done"

@@ -12,7 +12,7 @@ import pytz
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
-from odoo.tools import SQL
+from odoo.tools import SQL, float_compare
 
 import jit_core
 
@@ -32,6 +32,7 @@ JIT_STATES = [
     ("applied", "Applied"),
     ("waiting", "Waiting Approval"),
     ("rejected", "Rejected"),
+    ("frozen", "Frozen"),
     ("no_history", "No History"),
     ("no_lead_time", "No Lead Time"),
     ("insufficient", "Insufficient Data"),
@@ -42,6 +43,9 @@ JIT_ADU_SOURCES = [
     ("history", "Consumption history"),
     ("seed", "Seed"),
 ]
+
+# Written by the recompute and by approvals only, never typed on a JIT rule.
+JIT_MANAGED_FIELDS = ("product_min_qty", "product_max_qty")
 
 # One done move as it comes out of _jit_done_moves (big-endian, as in
 # PostgreSQL's binary COPY format; a timestamp is sent as microseconds since
@@ -205,7 +209,30 @@ class StockWarehouseOrderpoint(models.Model):
         copy=False,
         ondelete="set null",
         index="btree_not_null",
-        help="The run whose change of this rule waits for approval.",
+        help="The run whose change of this rule waits for approval; cleared "
+        "once the change is settled (approved, rejected, applied or frozen).",
+    )
+    jit_rejected_min_qty = fields.Float(
+        string="Rejected Min",
+        readonly=True,
+        copy=False,
+        digits="Product Unit of Measure",
+        help="Computed minimum of the last rejected proposal: the rejection "
+        "holds until the computed values move away from it by more than the "
+        "approval threshold.",
+    )
+    jit_rejected_max_qty = fields.Float(
+        string="Rejected Max",
+        readonly=True,
+        copy=False,
+        digits="Product Unit of Measure",
+    )
+    jit_freeze_until = fields.Date(
+        string="Frozen Until",
+        copy=False,
+        help="Until this day (included) the recompute leaves the minimum and "
+        "maximum of this JIT rule as they are; it still computes and shows "
+        "its proposal.",
     )
 
     def _compute_jit_last_run_id(self):
@@ -259,31 +286,49 @@ class StockWarehouseOrderpoint(models.Model):
         )
         return dict(zip(self.ids, chosen["line"].tolist(), strict=True))
 
-    def init(self):
-        res = super().init()
-        # The consumption aggregate reads the done moves of a batch of
-        # products over a window: a covering index lets PostgreSQL answer it
-        # from the index alone (no random heap reads on a large stock_move).
-        self.env.cr.execute(
-            """
-            DROP INDEX IF EXISTS stock_move_jit_done_product_date_idx;
-            CREATE INDEX IF NOT EXISTS stock_move_jit_done_covering_idx
-                ON stock_move (product_id, date)
-                INCLUDE (location_id, location_dest_id, product_uom, quantity,
-                         create_date)
-                WHERE state = 'done'
-            """
-        )
+    def write(self, vals):
+        if not self.env.su:
+            self._jit_check_managed_fields(vals)
+        res = super().write(vals)
+        if "jit_enabled" in vals and not vals["jit_enabled"]:
+            self._jit_settle_approvals(self.env._("JIT turned off"))
         return res
+
+    def _jit_check_managed_fields(self, vals):
+        """Min and max of a JIT rule are written by the recompute and by
+        approvals: a user's other value (a form, the list, a bulk edit) is
+        refused, unless the same write turns JIT off."""
+        typed = [fname for fname in JIT_MANAGED_FIELDS if fname in vals]
+        if not typed or ("jit_enabled" in vals and not vals["jit_enabled"]):
+            return
+        for op in self.filtered("jit_enabled"):
+            for fname in typed:
+                if float_compare(
+                    vals[fname],
+                    op[fname],
+                    precision_rounding=op.product_uom.rounding or 0.01,
+                ):
+                    raise UserError(
+                        self.env._(
+                            "%(field)s of the JIT rule %(rule)s is computed by JIT; "
+                            "%(value)s was not saved. Set Frozen Until to keep the "
+                            "current values, or turn JIT off to type your own.",
+                            field=self._fields[fname]._description_string(self.env),
+                            rule=op.display_name,
+                            value=vals[fname],
+                        )
+                    )
 
     # ------------------------------------------------------------------
     # actions
     # ------------------------------------------------------------------
     def action_jit_recompute(self):
-        """Recompute the selected JIT rules now."""
+        """Recompute the selected JIT rules now (writes their min/max: the
+        user must be allowed to write them)."""
         rules = self.filtered("jit_enabled")
         if not rules:
             raise UserError(self.env._("None of the selected rules has JIT enabled."))
+        rules.check_access("write")
         runs = rules._jit_recompute(origin="manual")
         return {
             "type": "ir.actions.client",
@@ -313,37 +358,45 @@ class StockWarehouseOrderpoint(models.Model):
             raise AccessError(
                 self.env._("Only a JIT Manager can approve or reject JIT changes.")
             )
+        self.check_access("write")
 
     def action_jit_approve(self):
         self._jit_check_manager()
         waiting = self.filtered(lambda op: op.jit_state == "waiting")
-        for op in waiting:
+        message = self.env._("Approved by %(user)s", user=self.env.user.name)
+        # sudo: min/max of JIT rules are the machinery's (write access checked).
+        for op in waiting.sudo():
             op.write(
                 {
                     "product_min_qty": op.jit_min_qty,
                     "product_max_qty": op.jit_max_qty,
                     "jit_state": "applied",
-                    "jit_message": self.env._(
-                        "Approved by %(user)s", user=self.env.user.name
-                    ),
+                    "jit_message": message,
                 }
             )
-        waiting.jit_approval_run_id._close_approval_activities(self.env._("Approved"))
+        waiting._jit_settle_approvals(self.env._("Approved"))
         return True
 
     def action_jit_reject(self):
+        """The rejection holds until the computed values move away from the
+        rejected proposal by more than the approval threshold."""
         self._jit_check_manager()
         waiting = self.filtered(lambda op: op.jit_state == "waiting")
-        waiting.write(
-            {
-                "jit_state": "rejected",
-                "jit_message": self.env._(
-                    "Rejected by %(user)s; the manual minimum and maximum stay.",
-                    user=self.env.user.name,
-                ),
-            }
+        message = self.env._(
+            "Rejected by %(user)s; the current minimum and maximum stay until the "
+            "computed values move by more than the approval threshold.",
+            user=self.env.user.name,
         )
-        waiting.jit_approval_run_id._close_approval_activities(self.env._("Rejected"))
+        for op in waiting:
+            op.write(
+                {
+                    "jit_state": "rejected",
+                    "jit_rejected_min_qty": op.jit_min_qty,
+                    "jit_rejected_max_qty": op.jit_max_qty,
+                    "jit_message": message,
+                }
+            )
+        waiting._jit_settle_approvals(self.env._("Rejected"))
         return True
 
     def action_view_jit_runs(self):
@@ -372,6 +425,7 @@ class StockWarehouseOrderpoint(models.Model):
         """
         batch_size = batch_size or self._jit_get_batch_size()
         Run = self.env["jit.run"].sudo()
+        Run._fail_stale_runs()
         runs = Run.search([("origin", "=", "cron"), ("state", "=", "running")])
         if not runs:
             companies = self._read_group(
@@ -595,9 +649,11 @@ class StockWarehouseOrderpoint(models.Model):
             jit_core.round_up_to_multiple(out["max"], rounding), new_min
         )
         old_min, old_max = rules["min"], rules["max"]
+        # A negative manual value (Odoo allows one) counts as 0: a first
+        # computation, applied directly.
         waiting = jit_core.needs_approval(
-            old_min, new_min, out["threshold"]
-        ) | jit_core.needs_approval(old_max, new_max, out["threshold"])
+            np.maximum(old_min, 0), new_min, out["threshold"]
+        ) | jit_core.needs_approval(np.maximum(old_max, 0), new_max, out["threshold"])
         insufficient = ~seeded & ~out["enough"]
         no_history = ~seeded & out["enough"] & ~out["consumed"]
         kept = insufficient | no_history
@@ -605,12 +661,23 @@ class StockWarehouseOrderpoint(models.Model):
         # vendor lines need fixing (its message says which).
         no_lead_time = lead["unknown"] & ~kept
         waiting &= ~kept & ~no_lead_time
-        apply = ~waiting & ~kept & ~no_lead_time
         state = np.select(
             [no_history, insufficient, no_lead_time, waiting],
             ["no_history", "insufficient", "no_lead_time", "waiting"],
             "applied",
         ).astype(object)
+        state, message = self._jit_holds(
+            rules,
+            state,
+            self._jit_messages(
+                rules, profiles, out, seeds, insufficient, no_history, lead
+            ),
+            new_min,
+            new_max,
+            out["threshold"],
+            now.date(),
+        )
+        apply = state == "applied"
         results = {
             "jit_profile_used_id": rules["profile_id"],
             "jit_adu": out["adu"],
@@ -628,9 +695,7 @@ class StockWarehouseOrderpoint(models.Model):
                 [seeded, no_history], ["seed", None], "history"
             ).astype(object),
             "jit_state": state,
-            "jit_message": self._jit_messages(
-                rules, profiles, out, seeds, insufficient, no_history, lead
-            ),
+            "jit_message": message,
             "product_min_qty": np.where(apply, new_min, old_min),
             "product_max_qty": np.where(apply, new_max, old_max),
         }
@@ -645,9 +710,59 @@ class StockWarehouseOrderpoint(models.Model):
             },
             now,
         )
+        waiting = state == "waiting"
         newly_waiting = waiting & (rules["state"] != "waiting")
         if newly_waiting.any():
             self.browse(rules["id"][newly_waiting].tolist())._jit_request_approval(run)
+        self.browse(rules["id"][~waiting].tolist()).filtered(
+            "jit_approval_run_id"
+        )._jit_settle_approvals(self.env._("Settled by the recompute"))
+
+    def _jit_holds(self, rules, state, message, new_min, new_max, threshold, today):
+        """The computed states and messages once freezes and rejections
+        hold: a rule frozen until today or later keeps its min/max (state
+        frozen); a rejected rule whose new proposal would wait for approval
+        but lies within the threshold of the rejected proposal stays rejected
+        and keeps its min/max (a proposal moved further waits again)."""
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT op.jit_freeze_until,
+                       COALESCE(op.jit_rejected_min_qty, 0),
+                       COALESCE(op.jit_rejected_max_qty, 0)
+                  FROM unnest(%s::int[]) WITH ORDINALITY AS r(id, idx)
+                  JOIN stock_warehouse_orderpoint op ON op.id = r.id
+                 ORDER BY r.idx
+                """,
+                self._jit_sql_array(rules["id"]),
+            )
+        )
+        rows = self.env.cr.fetchall()
+        until = [row[0] for row in rows]
+        rejected_min = np.array([row[1] for row in rows], dtype=float)
+        rejected_max = np.array([row[2] for row in rows], dtype=float)
+        moved = np.zeros(len(rows), dtype=bool)
+        for rejected, new in ((rejected_min, new_min), (rejected_max, new_max)):
+            moved |= jit_core.needs_approval(rejected, new, threshold)
+            moved |= (rejected == 0) & (new > 0)
+        held = (state == "waiting") & (rules["state"] == "rejected") & ~moved
+        frozen = np.array([day is not None and day >= today for day in until])
+        state = np.where(frozen, "frozen", np.where(held, "rejected", state))
+        message = np.array(message, dtype=object)
+        for i in np.flatnonzero(held & ~frozen):
+            message[i] = self.env._(
+                "The rejected proposal (min %(min)s, max %(max)s) holds: the "
+                "computed values stay within the approval threshold of it.",
+                min=rejected_min[i],
+                max=rejected_max[i],
+            )
+        for i in np.flatnonzero(frozen):
+            message[i] = self.env._(
+                "Frozen until %(date)s: the minimum and maximum stay; the "
+                "computed values are shown.",
+                date=until[i],
+            )
+        return state, message
 
     @api.model
     def _jit_window(self, company, now, window_days, tail=False):
@@ -1402,36 +1517,74 @@ class StockWarehouseOrderpoint(models.Model):
     # ------------------------------------------------------------------
     def _jit_request_approval(self, run):
         """Rules newly waiting: remember the run that asked, and give each
-        approver one activity on that run (not one per rule). The approver is
-        the profile's, else a JIT Manager of the company."""
-        self.write({"jit_approval_run_id": run.id})
-        managers = self.env.ref("jit_replenishment.group_jit_manager").users
+        approver one activity on that run (not one per rule, nor per batch:
+        a later batch of the same run updates it). The approver is the
+        profile's, else the first JIT Manager (by name) of the rule's
+        company, else the administrator."""
+        self.sudo().write({"jit_approval_run_id": run.id})
+        waiting = self.sudo().search(
+            [("jit_approval_run_id", "=", run.id), ("jit_state", "=", "waiting")]
+        )
+        managers = (
+            self.env["res.users"]
+            .sudo()
+            .search(
+                [
+                    (
+                        "groups_id",
+                        "in",
+                        self.env.ref("jit_replenishment.group_jit_manager").ids,
+                    ),
+                    ("share", "=", False),
+                ],
+                order="name, id",
+            )
+            .filtered(lambda u: not u._is_superuser())
+        )
         by_approver = {}
-        for op in self:
+        for op in waiting:
             approver = op.jit_profile_used_id.approver_id or next(
-                (
-                    u
-                    for u in managers
-                    if op.company_id in u.company_ids and not u._is_superuser()
-                ),
+                (u for u in managers if op.company_id in u.company_ids),
                 self.env.ref("base.user_admin"),
             )
             by_approver.setdefault(approver, self.browse())
             by_approver[approver] |= op
+        todo = self.env.ref("mail.mail_activity_data_todo")
+        activities = run.sudo().activity_ids.filtered(
+            lambda a: a.activity_type_id == todo
+        )
         for approver, rules in by_approver.items():
             names = ", ".join(rules[:10].product_id.mapped("display_name"))
-            run.sudo().activity_schedule(
-                "mail.mail_activity_data_todo",
-                user_id=approver.id,
-                summary=self.env._("Approve %(count)s JIT change(s)", count=len(rules)),
-                note=self.env._(
+            vals = {
+                "summary": self.env._(
+                    "Approve %(count)s JIT change(s)", count=len(rules)
+                ),
+                "note": self.env._(
                     "Min/max changes above the approval threshold wait for you "
                     "under Inventory > JIT > Rules (filter Waiting Approval): "
                     "%(names)s%(more)s.",
                     names=names,
                     more="…" if len(rules) > 10 else "",
                 ),
-            )
+            }
+            activity = activities.filtered(lambda a, u=approver: a.user_id == u)[:1]
+            if activity:
+                activity.write(vals)
+            else:
+                run.sudo().activity_schedule(
+                    "mail.mail_activity_data_todo", user_id=approver.id, **vals
+                )
+
+    def _jit_settle_approvals(self, feedback):
+        """These rules' changes are settled (approved, rejected, applied by a
+        later run, frozen, JIT turned off): clear their approval pointer and
+        mark done the activities of the runs with nothing left waiting."""
+        pending = self.filtered("jit_approval_run_id")
+        if not pending:
+            return
+        runs = pending.jit_approval_run_id
+        pending.sudo().write({"jit_approval_run_id": False})
+        runs._close_approval_activities(feedback)
 
     # ------------------------------------------------------------------
     # pull trigger
@@ -1511,8 +1664,8 @@ class StockWarehouseOrderpoint(models.Model):
             lambda op: op.qty_forecast < op.product_min_qty and op.qty_to_order > 0
         )
         for company in below.company_id:
-            below.filtered(lambda op, c=company: op.company_id == c).with_context(
-                jit_pull=True
+            below.filtered(
+                lambda op, c=company: op.company_id == c
             )._procure_orderpoint_confirm(company_id=company, raise_user_error=False)
         return below
 

@@ -1,0 +1,54 @@
+# Copyright 2026 JIT Replenishment Suite
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""The covering index of the consumption aggregate on stock_move.
+
+A plain CREATE INDEX holds a lock that blocks every stock write until it
+ends (minutes on tens of millions of moves). It is built CONCURRENTLY
+instead, which cannot run inside a transaction and waits for every older
+transaction, the install's own included: so it runs after the install has
+committed, on its own autocommit connection."""
+
+import logging
+
+from odoo import sql_db
+from odoo.tools import SQL
+
+_logger = logging.getLogger(__name__)
+
+MOVE_INDEX = "stock_move_jit_done_covering_idx"
+CREATE_MOVE_INDEX = """
+    CREATE INDEX CONCURRENTLY IF NOT EXISTS stock_move_jit_done_covering_idx
+        ON stock_move (product_id, date)
+        INCLUDE (location_id, location_dest_id, product_uom, quantity,
+                 create_date)
+        WHERE state = 'done'
+"""
+
+
+def create_move_index(dbname):
+    """Build the index without blocking writes; an interrupted build leaves
+    an invalid index, dropped and reported so that it is built again by
+    hand (the statement is in the log)."""
+    with sql_db.db_connect(dbname).cursor() as cr:
+        cnx = cr._cnx
+        cnx.autocommit = True
+        try:
+            cr.execute(SQL(CREATE_MOVE_INDEX))
+        except Exception:  # noqa: BLE001 - the install is committed: report
+            _logger.exception(
+                "JIT: could not build %s; run:%s", MOVE_INDEX, CREATE_MOVE_INDEX
+            )
+            cr.execute(
+                SQL("DROP INDEX CONCURRENTLY IF EXISTS %s", SQL.identifier(MOVE_INDEX))
+            )
+        finally:
+            cnx.autocommit = False
+
+
+def post_init_hook(env):
+    dbname = env.cr.dbname
+    env.cr.postcommit.add(lambda: create_move_index(dbname))
+
+
+def uninstall_hook(env):
+    env.cr.execute(SQL("DROP INDEX IF EXISTS %s", SQL.identifier(MOVE_INDEX)))
