@@ -11,7 +11,7 @@ class TestInstall(TransactionCase):
         stock_manager = self.env.ref("stock.group_stock_manager")
         self.assertIn(jit_user, stock_user.trans_implied_ids)
         self.assertIn(jit_manager, stock_manager.trans_implied_ids)
-        self.assertIn(jit_user, jit_manager.implied_ids)
+        self.assertIn(jit_user, jit_manager.trans_implied_ids)
         user = self.env["res.users"].create(
             {
                 "name": "Stock clerk",

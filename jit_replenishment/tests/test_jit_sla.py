@@ -480,17 +480,18 @@ class TestJitSla(SlaFixtures, JitCase):
         self.contract.with_user(self.sla_manager).action_compute_sla()
 
     def test_vendor_form_sla_page(self):
-        """The SLA page is there for JIT users only; its graph button opens
-        the scores of the vendor."""
+        """The SLA page is there for JIT users only (stock and purchase users
+        are; a user without either is not); its graph button opens the
+        scores of the vendor."""
         Partner = self.env["res.partner"]
         arch = Partner.with_user(self.jit_user).get_views([(False, "form")])
         arch = arch["views"]["form"]["arch"]
         self.assertIn('name="jit_sla"', arch)
         self.assertIn('name="jit_sla_score_ids"', arch)
-        purchase_only = new_test_user(
-            self.env, login="sla_purchase_only", groups="purchase.group_purchase_user"
+        internal_only = new_test_user(
+            self.env, login="sla_internal_only", groups="base.group_user"
         )
-        arch = Partner.with_user(purchase_only).get_views([(False, "form")])
+        arch = Partner.with_user(internal_only).get_views([(False, "form")])
         self.assertNotIn('name="jit_sla"', arch["views"]["form"]["arch"])
         self.Score._cron_compute_sla()
         action = self.contract.action_view_scores()
