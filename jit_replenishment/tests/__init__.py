@@ -6,3 +6,5 @@ from . import test_jit_concurrency
 from . import test_jit_sla
 from . import test_demo
 from . import test_jit_vendor_route
+from . import test_jit_rights
+from . import test_jit_approvals
