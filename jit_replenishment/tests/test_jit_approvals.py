@@ -47,7 +47,7 @@ class TestJitApprovals(JitCase):
     def test_rejection_holds_until_values_move_past_threshold(self):
         """Rejected 27.01 / 55.01; the next nights compute the same: the
         rule stays rejected, 10 / 20 kept, no new activity. Then demand
-        doubles (a delivery of 40 more today: ADU 8) and the proposal moves
+        doubles (a delivery of 40 more yesterday, the last day of the window: ADU 8) and the proposal moves
         by more than 50% of the rejected one: it waits again."""
         self._waiting()
         self.orderpoint.with_user(self.manager).action_jit_reject()
@@ -64,7 +64,7 @@ class TestJitApprovals(JitCase):
             self.assertIn("reject", self.orderpoint.jit_message.lower())
             self.assertEqual(run.line_ids.state, "rejected")
             self.assertEqual(run.rule_count, 1)
-        self._moves([(self.product, 40, 0, self.stock, self.customers)])
+        self._moves([(self.product, 40, 1, self.stock, self.customers)])
         run = self.orderpoint._jit_recompute()
         self.assertEqual(self.orderpoint.jit_state, "waiting")
         self.assertGreater(self.orderpoint.jit_min_qty, 27.01 * 1.5)
@@ -155,7 +155,7 @@ class TestJitApprovals(JitCase):
         self.orderpoint._jit_recompute()
         until = TODAY + timedelta(days=5)
         self.orderpoint.jit_freeze_until = until
-        self._moves([(self.product, 40, 0, self.stock, self.customers)])
+        self._moves([(self.product, 40, 1, self.stock, self.customers)])
         run = self.orderpoint._jit_recompute()
         op = self.orderpoint
         self.assertEqual(op.jit_state, "frozen")
