@@ -47,8 +47,8 @@ class TestJitApprovals(JitCase):
     def test_rejection_holds_until_values_move_past_threshold(self):
         """Rejected 27.01 / 55.01; the next nights compute the same: the
         rule stays rejected, 10 / 20 kept, no new activity. Then demand
-        doubles (a delivery of 40 more yesterday, the last day of the window: ADU 8) and the proposal moves
-        by more than 50% of the rejected one: it waits again."""
+        doubles (40 more yesterday, the window's last day: ADU 8) and the
+        proposal moves by more than 50% of the rejected one: it waits again."""
         self._waiting()
         self.orderpoint.with_user(self.manager).action_jit_reject()
         self.assertAlmostEqual(self.orderpoint.jit_rejected_min_qty, 27.01, places=2)
