@@ -128,6 +128,29 @@ class JitCase(TransactionCase):
         moves.invalidate_recordset(["date"])
         return moves
 
+    def _delivery(self, product, qty):
+        """A draft delivery of ``qty`` units of ``product`` from WH/Stock to
+        the customers."""
+        return self.env["stock.picking"].create(
+            {
+                "picking_type_id": self.warehouse.out_type_id.id,
+                "location_id": self.stock.id,
+                "location_dest_id": self.customers.id,
+                "move_ids": [
+                    Command.create(
+                        {
+                            "name": "out",
+                            "product_id": product.id,
+                            "product_uom_qty": qty,
+                            "product_uom": self.unit.id,
+                            "location_id": self.stock.id,
+                            "location_dest_id": self.customers.id,
+                        }
+                    )
+                ],
+            }
+        )
+
     @classmethod
     def _deliveries(cls, product, daily, location=None):
         """Deliveries to customers: daily[i] is the quantity of the i-th day of

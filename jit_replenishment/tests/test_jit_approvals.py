@@ -4,7 +4,6 @@ from datetime import date, timedelta
 
 from freezegun import freeze_time
 
-from odoo import Command
 from odoo.tests import new_test_user, tagged
 
 from .. import hooks
@@ -257,25 +256,7 @@ class TestJitApprovals(JitCase):
             self.product, self.stock, 30 + sum(DAILY)
         )
         self.env["ir.config_parameter"].sudo().set_param("stock.no_auto_scheduler", "1")
-        picking = self.env["stock.picking"].create(
-            {
-                "picking_type_id": self.warehouse.out_type_id.id,
-                "location_id": self.stock.id,
-                "location_dest_id": self.customers.id,
-                "move_ids": [
-                    Command.create(
-                        {
-                            "name": "out",
-                            "product_id": self.product.id,
-                            "product_uom_qty": 10,
-                            "product_uom": self.unit.id,
-                            "location_id": self.stock.id,
-                            "location_dest_id": self.customers.id,
-                        }
-                    )
-                ],
-            }
-        )
+        picking = self._delivery(self.product, 10)
         picking.action_confirm()
         picking.move_ids.quantity = 10
         picking.move_ids.picked = True

@@ -332,25 +332,7 @@ class TestJitPull(JitCase):
         self.env["stock.quant"]._update_available_quantity(
             self.product, self.stock, sum(DAILY)
         )
-        picking = self.env["stock.picking"].create(
-            {
-                "picking_type_id": self.warehouse.out_type_id.id,
-                "location_id": self.stock.id,
-                "location_dest_id": self.customers.id,
-                "move_ids": [
-                    Command.create(
-                        {
-                            "name": "out",
-                            "product_id": self.product.id,
-                            "product_uom_qty": 10,
-                            "product_uom": self.unit.id,
-                            "location_id": self.stock.id,
-                            "location_dest_id": self.customers.id,
-                        }
-                    )
-                ],
-            }
-        )
+        picking = self._delivery(self.product, 10)
         # Confirmation alone must not order (forecast 20 is checked when the
         # scheduler or the validation runs): disable Odoo's own trigger.
         self.env["ir.config_parameter"].sudo().set_param("stock.no_auto_scheduler", "1")

@@ -162,17 +162,9 @@ class SupplierPortal(CustomerPortal):
         bulk = post.get("bulk")
         if bulk in ("confirm_all", "reject_all"):
             kind = "confirm" if bulk == "confirm_all" else "reject"
-            pending = order._vendor_pending_lines()
-            if not pending:
-                order._vendor_check_answerable()
-                raise UserError(
-                    request.env._(
-                        "Order %(order)s has no line waiting for your answer.",
-                        order=order.name,
-                    )
-                )
             extra = {"reason": post.get("reason_all")} if kind == "reject" else {}
-            return [{"line_id": lid, "answer": kind, **extra} for lid in pending.ids]
+            # The same "every pending line" answers as the API's bulk calls.
+            return order._vendor_bulk(None, kind, **extra)
         answers = []
         for key in sorted(post):
             match = LINE_ANSWER.match(key)
