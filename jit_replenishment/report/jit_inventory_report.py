@@ -1,0 +1,244 @@
+# Copyright 2026 JIT Replenishment Suite
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""Carrying cost and turnover (one SQL view over the snapshots and the daily
+consumption) and slow-moving / dead stock (over the current snapshot)."""
+
+from odoo import api, fields, models, tools
+from odoo.tools import SQL
+
+from ..services.carrying_cost import COMPONENTS, effective_rates_sql
+
+# Measures computed per group from summed measures (a ratio of sums is not
+# a sum of ratios): name -> function of the group's sums.
+RATIOS = ("avg_value", "turnover", "days_of_inventory")
+
+
+class JitInventoryReport(models.Model):
+    """One row per snapshot row (inventory held: value x days and its
+    carrying cost) and one per day of consumption (cost of goods consumed).
+
+    Carrying cost of a row = value x days x rate / 100 / 365 per component:
+    summed over a period it is the period's average inventory value x rate x
+    days / 365. Turnover and days of inventory are computed per group."""
+
+    _name = "jit.inventory.report"
+    _description = "JIT Carrying Cost and Turnover"
+    _auto = False
+    _order = "date desc, id desc"
+    _rec_name = "product_id"
+
+    _depends = {
+        "jit.inventory.snapshot": [
+            "company_id",
+            "warehouse_id",
+            "product_id",
+            "categ_id",
+            "date_from",
+            "date_to",
+            "qty",
+            "value",
+        ],
+        "jit.inventory.flow": [
+            "company_id",
+            "warehouse_id",
+            "product_id",
+            "categ_id",
+            "date",
+            "consumed_qty",
+            "cogs",
+        ],
+        "res.company": [
+            "jit_snapshot_date",
+            "jit_cc_capital_rate",
+            "jit_cc_storage_rate",
+            "jit_cc_insurance_rate",
+            "jit_cc_obsolescence_rate",
+        ],
+        "product.category": [
+            "parent_path",
+            "jit_cc_override",
+            "jit_cc_capital_rate",
+            "jit_cc_storage_rate",
+            "jit_cc_insurance_rate",
+            "jit_cc_obsolescence_rate",
+        ],
+    }
+
+    company_id = fields.Many2one("res.company", readonly=True)
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    warehouse_id = fields.Many2one("stock.warehouse", readonly=True)
+    product_id = fields.Many2one("product.product", readonly=True)
+    categ_id = fields.Many2one(
+        "product.category", string="Product Category", readonly=True
+    )
+    date = fields.Date(readonly=True, help="First day of the row.")
+    date_end = fields.Date(
+        string="Until", readonly=True, help="First day after the row."
+    )
+    days = fields.Integer(readonly=True, aggregator=None)
+    qty = fields.Float(
+        string="On Hand",
+        readonly=True,
+        digits="Product Unit of Measure",
+        aggregator=None,
+    )
+    value = fields.Monetary(string="Stock Value", readonly=True, aggregator=None)
+    value_days = fields.Monetary(
+        string="Value x Days",
+        readonly=True,
+        help="Inventory value times the days it was held (sum).",
+    )
+    avg_value = fields.Monetary(
+        string="Average Inventory Value",
+        readonly=True,
+        help="Value x days divided by the days of the group's period (from its "
+        "first to its last recorded day).",
+    )
+    cost_capital = fields.Monetary(string="Capital Cost", readonly=True)
+    cost_storage = fields.Monetary(string="Storage Cost", readonly=True)
+    cost_insurance = fields.Monetary(string="Insurance Cost", readonly=True)
+    cost_obsolescence = fields.Monetary(string="Obsolescence Cost", readonly=True)
+    cost_total = fields.Monetary(string="Carrying Cost", readonly=True)
+    consumed_qty = fields.Float(
+        string="Consumed", readonly=True, digits="Product Unit of Measure"
+    )
+    cogs = fields.Monetary(
+        string="Cost of Goods Consumed",
+        readonly=True,
+        help="Consumption (as the reordering rules count it) at the day's unit cost.",
+    )
+    turnover = fields.Float(
+        string="Turnover (per year)",
+        readonly=True,
+        digits=(16, 2),
+        help="365 x cost of goods consumed / (value x days): how many times a "
+        "year the average inventory is consumed.",
+    )
+    days_of_inventory = fields.Float(
+        string="Days of Inventory",
+        readonly=True,
+        digits=(16, 1),
+        help="Value x days / cost of goods consumed: the days the average "
+        "inventory lasts at the period's consumption.",
+    )
+
+    def _query(self):
+        end = SQL("COALESCE(s.date_to, co.jit_snapshot_date + 1)")
+        days = SQL("(%s - s.date_from)", end)
+        costs = SQL(", ").join(
+            SQL(
+                "s.value * %(days)s * COALESCE(r.%(rate)s, co.%(rate)s) / 36500.0"
+                " AS %(name)s",
+                days=days,
+                rate=SQL.identifier(rate),
+                name=SQL.identifier(name),
+            )
+            for rate, name in COMPONENTS.items()
+        )
+        total = SQL(" + ").join(
+            SQL("COALESCE(r.%(rate)s, co.%(rate)s)", rate=SQL.identifier(rate))
+            for rate in COMPONENTS
+        )
+        zero_costs = SQL(", ").join(
+            SQL("0.0 AS %s", SQL.identifier(name)) for name in COMPONENTS.values()
+        )
+        return SQL(
+            """
+            WITH rates AS (%(rates)s)
+            SELECT s.id * 2 AS id, s.company_id, s.warehouse_id, s.product_id,
+                   s.categ_id, s.date_from AS date, %(end)s AS date_end,
+                   %(days)s AS days, s.qty, s.value,
+                   s.value * %(days)s AS value_days, NULL::float8 AS avg_value,
+                   %(costs)s,
+                   s.value * %(days)s * (%(total)s) / 36500.0 AS cost_total,
+                   0.0 AS consumed_qty, 0.0 AS cogs,
+                   NULL::float8 AS turnover, NULL::float8 AS days_of_inventory
+              FROM jit_inventory_snapshot s
+              JOIN res_company co ON co.id = s.company_id
+              LEFT JOIN rates r
+                ON r.company_id = s.company_id AND r.categ_id = s.categ_id
+            UNION ALL
+            SELECT f.id * 2 + 1, f.company_id, f.warehouse_id, f.product_id,
+                   f.categ_id, f.date, f.date + 1, 0, NULL, NULL, 0.0, NULL,
+                   %(zero_costs)s, 0.0, f.consumed_qty, f.cogs, NULL, NULL
+              FROM jit_inventory_flow f
+            """,
+            rates=effective_rates_sql(),
+            end=end,
+            days=days,
+            costs=costs,
+            total=total,
+            zero_costs=zero_costs,
+        )
+
+    def init(self):
+        tools.drop_view_if_exists(self.env.cr, self._table)
+        self.env.cr.execute(
+            SQL(
+                "CREATE OR REPLACE VIEW %s AS (%s)",
+                SQL.identifier(self._table),
+                self._query(),
+            )
+        )
+
+    @api.model
+    def read_group(
+        self, domain, fields, groupby, offset=0, limit=None, orderby=False, lazy=True
+    ):
+        """Average value, turnover and days of inventory of each group, from
+        the group's sums (the web client's pivot, graph and grouped lists all
+        come through here)."""
+        wanted = [f for f in RATIOS if any(s.split(":")[0] == f for s in fields)]
+        if not wanted:
+            return super().read_group(
+                domain, fields, groupby, offset, limit, orderby, lazy
+            )
+        extra = [
+            "jit_value_days:sum(value_days)",
+            "jit_cogs:sum(cogs)",
+            "jit_from:min(date)",
+            "jit_to:max(date_end)",
+        ]
+        kept = [f for f in fields if f.split(":")[0] not in RATIOS]
+        groups = super().read_group(
+            domain, kept + extra, groupby, offset, limit, orderby, lazy
+        )
+        for group in groups:
+            sums = {
+                name: group.pop(f"jit_{name}", None)
+                for name in ("value_days", "cogs", "from", "to")
+            }
+            group.update(self._jit_ratios(**sums))
+        return groups
+
+    @api.model
+    def _jit_ratios(self, value_days, cogs, **span):
+        """avg_value, turnover, days_of_inventory of sums over a group."""
+        value_days = value_days or 0.0
+        cogs = cogs or 0.0
+        days = (
+            (span["to"] - span["from"]).days
+            if span.get("from") and span.get("to")
+            else 0
+        )
+        return {
+            "avg_value": value_days / days if days else 0.0,
+            "turnover": 365.0 * cogs / value_days if value_days else 0.0,
+            "days_of_inventory": value_days / cogs if cogs else 0.0,
+        }
+
+    def action_view_records(self):
+        """The records behind the row: the moves its stock comes from (held
+        stock) or the moves of the day (consumption)."""
+        self.ensure_one()
+        if self.id % 2 == 0:
+            return (
+                self.env["jit.inventory.snapshot"]
+                .browse(self.id // 2)
+                .action_view_moves()
+            )
+        return (
+            self.env["jit.inventory.flow"]
+            .browse((self.id - 1) // 2)
+            .action_view_moves()
+        )

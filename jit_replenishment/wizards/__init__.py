@@ -1,0 +1,1 @@
+from . import jit_snapshot_backfill
