@@ -13,7 +13,7 @@
     "development_status": "Alpha",
     "application": False,
     "installable": True,
-    "depends": ["stock", "purchase_stock", "stock_account", "mail"],
+    "depends": ["stock", "purchase_stock", "stock_account", "mail", "board"],
     "external_dependencies": {"python": ["jit_core", "numpy"]},
     "data": [
         "security/jit_replenishment_security.xml",
@@ -31,6 +31,7 @@
         "views/menus.xml",
         "views/jit_carrying_cost_views.xml",
         "report/jit_inventory_report_views.xml",
+        "report/jit_kpi_report_views.xml",
         "wizards/jit_snapshot_backfill_views.xml",
         "views/jit_report_menus.xml",
         "views/jit_sla_views.xml",

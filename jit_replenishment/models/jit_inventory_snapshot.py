@@ -69,6 +69,12 @@ class JitInventorySnapshot(models.Model):
         )
         tools.create_index(
             cr,
+            "jit_inventory_snapshot_key_idx",
+            self._table,
+            ["product_id", "warehouse_id", "date_from"],
+        )
+        tools.create_index(
+            cr,
             "jit_inventory_snapshot_categ_idx",
             self._table,
             ["categ_id", "date_from"],

@@ -8,10 +8,6 @@ from odoo.tools import SQL
 
 from ..services.carrying_cost import COMPONENTS, effective_rates_sql
 
-# Measures computed per group from summed measures (a ratio of sums is not
-# a sum of ratios): name -> function of the group's sums.
-RATIOS = ("avg_value", "turnover", "days_of_inventory")
-
 
 class JitInventoryReport(models.Model):
     """One row per snapshot row (inventory held: value x days and its
@@ -22,10 +18,18 @@ class JitInventoryReport(models.Model):
     days / 365. Turnover and days of inventory are computed per group."""
 
     _name = "jit.inventory.report"
+    _inherit = ["jit.report.ratio"]
     _description = "JIT Carrying Cost and Turnover"
     _auto = False
     _order = "date desc, id desc"
     _rec_name = "product_id"
+    _jit_ratio_fields = ("avg_value", "turnover", "days_of_inventory")
+    _jit_ratio_sums = {
+        "value_days": "sum(value_days)",
+        "cogs": "sum(cogs)",
+        "from": "min(date)",
+        "to": "max(date_end)",
+    }
 
     _depends = {
         "jit.inventory.snapshot": [
@@ -182,49 +186,12 @@ class JitInventoryReport(models.Model):
         )
 
     @api.model
-    def read_group(
-        self, domain, fields, groupby, offset=0, limit=None, orderby=False, lazy=True
-    ):
-        """Average value, turnover and days of inventory of each group, from
-        the group's sums (the web client's pivot, graph and grouped lists all
-        come through here)."""
-        wanted = [f for f in RATIOS if any(s.split(":")[0] == f for s in fields)]
-        if not wanted:
-            return super().read_group(
-                domain, fields, groupby, offset, limit, orderby, lazy
-            )
-        extra = [
-            "jit_value_days:sum(value_days)",
-            "jit_cogs:sum(cogs)",
-            "jit_from:min(date)",
-            "jit_to:max(date_end)",
-        ]
-        kept = [f for f in fields if f.split(":")[0] not in RATIOS]
-        groups = super().read_group(
-            domain, kept + extra, groupby, offset, limit, orderby, lazy
-        )
-        for group in groups:
-            sums = {
-                name: group.pop(f"jit_{name}", None)
-                for name in ("value_days", "cogs", "from", "to")
-            }
-            group.update(self._jit_ratios(**sums))
-        return groups
-
-    @api.model
-    def _jit_ratios(self, value_days, cogs, **span):
-        """avg_value, turnover, days_of_inventory of sums over a group."""
-        value_days = value_days or 0.0
-        cogs = cogs or 0.0
-        days = (
-            (span["to"] - span["from"]).days
-            if span.get("from") and span.get("to")
-            else 0
-        )
+    def _jit_ratios(self, sums):
+        span = sums["to"] - sums["from"] if sums["from"] and sums["to"] else None
         return {
-            "avg_value": value_days / days if days else 0.0,
-            "turnover": 365.0 * cogs / value_days if value_days else 0.0,
-            "days_of_inventory": value_days / cogs if cogs else 0.0,
+            "avg_value": self._jit_div(sums["value_days"], span and span.days),
+            "turnover": self._jit_div(sums["cogs"], sums["value_days"], 365.0),
+            "days_of_inventory": self._jit_div(sums["value_days"], sums["cogs"]),
         }
 
     def action_view_records(self):

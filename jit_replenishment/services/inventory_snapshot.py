@@ -72,6 +72,13 @@ def backfill(env, company, date_from):
     )
     cr.execute(
         SQL(
+            "DELETE FROM jit_rule_stockout WHERE company_id = %(company)s "
+            "AND date >= %(day)s",
+            **params,
+        )
+    )
+    cr.execute(
+        SQL(
             "UPDATE jit_inventory_snapshot SET date_to = NULL "
             "WHERE company_id = %(company)s AND date_to >= %(day)s",
             **params,
@@ -104,6 +111,7 @@ def _record(env, company, first, last, init):
     """Record the days first..last (contiguous, after the last one recorded,
     or from scratch with `init`), in chunks of CHUNK_DAYS."""
     env.flush_all()
+    _record_stockouts(env, company, first, last)
     day = first
     while day <= last:
         chunk_end = min(day + timedelta(days=CHUNK_DAYS - 1), last)
@@ -115,8 +123,39 @@ def _record(env, company, first, last, init):
         day = chunk_end + timedelta(days=1)
     company.sudo().jit_snapshot_date = last
     company.flush_recordset(["jit_snapshot_date"])
-    env["jit.inventory.snapshot"].invalidate_model()
-    env["jit.inventory.flow"].invalidate_model()
+    for model in ("jit.inventory.snapshot", "jit.inventory.flow", "jit.rule.stockout"):
+        env[model].invalidate_model()
+
+
+def _record_stockouts(env, company, first, last):
+    """Stock-out days of the company's JIT rules over first..last (last is
+    yesterday), as the rules count them."""
+    rules = env["stock.warehouse.orderpoint"].search(
+        [("company_id", "=", company.id), ("jit_enabled", "=", True)]
+    )
+    if not rules:
+        return
+    days = consumption_adapter.window(env, company, first, last)
+    rule_ids, mask = consumption_adapter.stockout_days(env, rules, days)
+    rule_idx, day_idx = np.nonzero(mask)
+    if not rule_idx.size:
+        return
+    env.cr.execute(
+        SQL(
+            """
+            INSERT INTO jit_rule_stockout
+                   (orderpoint_id, company_id, warehouse_id, product_id, date)
+            SELECT op.id, op.company_id, op.warehouse_id, op.product_id,
+                   %(first)s + s.day
+              FROM unnest(%(rules)s::int[], %(days)s::int[]) AS s(rule_id, day)
+              JOIN stock_warehouse_orderpoint op ON op.id = s.rule_id
+            ON CONFLICT (orderpoint_id, date) DO NOTHING
+            """,
+            first=first,
+            rules=rule_ids[rule_idx].tolist(),
+            days=day_idx.tolist(),
+        )
+    )
 
 
 def _warehouses_sql(company):

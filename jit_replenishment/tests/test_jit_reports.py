@@ -429,3 +429,33 @@ class TestJitReports(JitCase):
             self._rows(),
             [(wh, a, day(10), False, 50.0, 600.0), (wh, b, day(10), False, 10.0, 20.0)],
         )
+
+    def test_dead_stock(self):
+        """Stock held now with its days without consumption up to 03-09: A was
+        last consumed 03-06 (3 days, 600 at risk); B never, held since 03-07
+        (2 days, 20 at risk)."""
+        inventory_snapshot.backfill(self.env, self.company, D)
+        rows = self.env["jit.dead.stock.report"].search(
+            [("product_id", "in", (self.prod_a | self.prod_b).ids)]
+        )
+        self.assertEqual(
+            sorted(
+                (r.product_id.id, r.last_consumption or D, r.idle_days, r.value)
+                for r in rows
+            ),
+            sorted(
+                [
+                    (self.prod_a.id, day(6), 3, 600.0),
+                    (self.prod_b.id, D, 2, 20.0),  # D: never consumed
+                ]
+            ),
+        )
+        idle = self.env["jit.dead.stock.report"].search(
+            [
+                ("product_id", "in", (self.prod_a | self.prod_b).ids),
+                ("idle_days", ">=", 3),
+            ]
+        )
+        self.assertEqual(idle.product_id, self.prod_a)
+        moves = self.env["stock.move"].search(idle.action_view_records()["domain"])
+        self.assertEqual(sorted(moves.mapped("quantity")), [20.0, 30.0, 100.0])
