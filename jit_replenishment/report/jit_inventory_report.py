@@ -6,7 +6,7 @@ consumption) and slow-moving / dead stock (over the current snapshot)."""
 from odoo import api, fields, models, tools
 from odoo.tools import SQL
 
-from ..services.carrying_cost import COMPONENTS, effective_rates_sql
+from ..services.carrying_cost import COMPONENTS, cost_columns, effective_rates_sql
 
 
 class JitInventoryReport(models.Model):
@@ -127,51 +127,41 @@ class JitInventoryReport(models.Model):
     )
 
     def _query(self):
-        end = SQL("COALESCE(s.date_to, co.jit_snapshot_date + 1)")
-        days = SQL("(%s - s.date_from)", end)
-        costs = SQL(", ").join(
-            SQL(
-                "s.value * %(days)s * COALESCE(r.%(rate)s, co.%(rate)s) / 36500.0"
-                " AS %(name)s",
-                days=days,
-                rate=SQL.identifier(rate),
-                name=SQL.identifier(name),
-            )
-            for rate, name in COMPONENTS.items()
-        )
-        total = SQL(" + ").join(
-            SQL("COALESCE(r.%(rate)s, co.%(rate)s)", rate=SQL.identifier(rate))
-            for rate in COMPONENTS
-        )
+        # float8 arithmetic (the stored columns are numeric), no CTE and the
+        # same column types in both branches, so that PostgreSQL flattens the
+        # UNION ALL and computes only the columns a read_group asks for.
         zero_costs = SQL(", ").join(
-            SQL("0.0 AS %s", SQL.identifier(name)) for name in COMPONENTS.values()
+            SQL("0.0::float8 AS %s", SQL.identifier(name))
+            for name in (*COMPONENTS.values(), "cost_total")
         )
         return SQL(
             """
-            WITH rates AS (%(rates)s)
             SELECT s.id * 2 AS id, s.company_id, s.warehouse_id, s.product_id,
-                   s.categ_id, s.date_from AS date, %(end)s AS date_end,
-                   %(days)s AS days, s.qty, s.value,
-                   s.value * %(days)s AS value_days, NULL::float8 AS avg_value,
-                   %(costs)s,
-                   s.value * %(days)s * (%(total)s) / 36500.0 AS cost_total,
-                   0.0 AS consumed_qty, 0.0 AS cogs,
+                   s.categ_id, s.date_from AS date, e.date_end, e.days,
+                   s.qty::float8 AS qty, s.value::float8 AS value,
+                   v.value_days, NULL::float8 AS avg_value, %(costs)s,
+                   0.0::float8 AS consumed_qty, 0.0::float8 AS cogs,
                    NULL::float8 AS turnover, NULL::float8 AS days_of_inventory
               FROM jit_inventory_snapshot s
               JOIN res_company co ON co.id = s.company_id
-              LEFT JOIN rates r
+              LEFT JOIN (%(rates)s) r
                 ON r.company_id = s.company_id AND r.categ_id = s.categ_id
+             CROSS JOIN LATERAL (
+                    SELECT COALESCE(s.date_to, co.jit_snapshot_date + 1) AS date_end,
+                           COALESCE(s.date_to, co.jit_snapshot_date + 1)
+                               - s.date_from AS days) e
+             CROSS JOIN LATERAL (
+                    SELECT s.value::float8 * e.days AS value_days) v
             UNION ALL
             SELECT f.id * 2 + 1, f.company_id, f.warehouse_id, f.product_id,
-                   f.categ_id, f.date, f.date + 1, 0, NULL, NULL, 0.0, NULL,
-                   %(zero_costs)s, 0.0, f.consumed_qty, f.cogs, NULL, NULL
+                   f.categ_id, f.date, f.date + 1, 0, NULL::float8, NULL::float8,
+                   0.0::float8, NULL::float8, %(zero_costs)s,
+                   f.consumed_qty::float8, f.cogs::float8, NULL::float8,
+                   NULL::float8
               FROM jit_inventory_flow f
             """,
             rates=effective_rates_sql(),
-            end=end,
-            days=days,
-            costs=costs,
-            total=total,
+            costs=cost_columns(SQL("v.value_days"), "co", "r"),
             zero_costs=zero_costs,
         )
 
@@ -184,6 +174,22 @@ class JitInventoryReport(models.Model):
                 self._query(),
             )
         )
+
+    @api.model
+    def read_group(
+        self, domain, fields, groupby, offset=0, limit=None, orderby=False, lazy=True
+    ):
+        """Groups that need no product come from the per-category rollup
+        (jit.inventory.report.categ: the same figures, a row per warehouse,
+        category and week/month piece), the others from the product rows."""
+        rollup = self.env["jit.inventory.report.categ"]
+        if not self.env.context.get("jit_report_detail") and rollup._jit_serves(
+            domain, fields, groupby, orderby
+        ):
+            return rollup.read_group(
+                domain, fields, groupby, offset, limit, orderby, lazy
+            )
+        return super().read_group(domain, fields, groupby, offset, limit, orderby, lazy)
 
     @api.model
     def _jit_ratios(self, sums):

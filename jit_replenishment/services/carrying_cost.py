@@ -51,3 +51,39 @@ def effective_rates_sql():
         """,
         columns=columns,
     )
+
+
+def cost_columns(value_days, company, rates):
+    """SQL of the carrying-cost columns (one per component, then cost_total)
+    of `value_days` (SQL: value x days held), the company's rates (alias
+    `company`) overridden by the category's (alias `rates`, a row of
+    effective_rates_sql)."""
+    rate = {
+        name: SQL(
+            "COALESCE(%(r)s.%(f)s, %(c)s.%(f)s)::float8",
+            r=SQL.identifier(rates),
+            c=SQL.identifier(company),
+            f=SQL.identifier(name),
+        )
+        for name in RATE_FIELDS
+    }
+    columns = [
+        SQL("%s * %s / 36500 AS %s", value_days, rate[name], SQL.identifier(column))
+        for name, column in COMPONENTS.items()
+    ]
+    columns.append(
+        SQL(
+            "%s * (%s) / 36500 AS cost_total",
+            value_days,
+            SQL(" + ").join(rate.values()),
+        )
+    )
+    return SQL(", ").join(columns)
+
+
+def piece_start_sql(day):
+    """SQL of the first day of the ISO-week-and-month piece holding `day`
+    (the unit the snapshots are cut into)."""
+    return SQL(
+        "GREATEST(date_trunc('week', %s), date_trunc('month', %s))::date", day, day
+    )

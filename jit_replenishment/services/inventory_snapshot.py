@@ -26,7 +26,7 @@ import numpy as np
 
 from odoo.tools import SQL
 
-from . import consumption_adapter
+from . import carrying_cost, consumption_adapter
 
 QTY_EPS = 1e-9
 VALUE_EPS = 1e-6
@@ -123,8 +123,44 @@ def _record(env, company, first, last, init):
         day = chunk_end + timedelta(days=1)
     company.sudo().jit_snapshot_date = last
     company.flush_recordset(["jit_snapshot_date"])
-    for model in ("jit.inventory.snapshot", "jit.inventory.flow", "jit.rule.stockout"):
+    refresh_rollup(env, company, first)
+    for model in (
+        "jit.inventory.snapshot",
+        "jit.inventory.flow",
+        "jit.rule.stockout",
+        "jit.inventory.rollup",
+    ):
         env[model].invalidate_model()
+
+
+def refresh_rollup(env, company, since):
+    """Rebuild the per-category rollup of `company` from the piece holding
+    `since` on (the pieces the job has just recorded)."""
+    start = SQL("%s::date", since)
+    params = {"company": company.id, "piece": carrying_cost.piece_start_sql(start)}
+    env.cr.execute(
+        SQL(
+            "DELETE FROM jit_inventory_rollup WHERE company_id = %(company)s"
+            " AND date >= %(piece)s",
+            **params,
+        )
+    )
+    env.cr.execute(
+        SQL(
+            """
+            INSERT INTO jit_inventory_rollup
+                   (company_id, warehouse_id, categ_id, date, date_end,
+                    value_days, consumed_qty, cogs)
+            SELECT company_id, warehouse_id, categ_id, MIN(date),
+                   MAX(date_end), SUM(value_days), SUM(consumed_qty), SUM(cogs)
+              FROM jit_inventory_report
+             WHERE company_id = %(company)s AND date >= %(piece)s
+             GROUP BY company_id, warehouse_id, categ_id, %(day_piece)s
+            """,
+            day_piece=carrying_cost.piece_start_sql(SQL("date")),
+            **params,
+        )
+    )
 
 
 def _record_stockouts(env, company, first, last):

@@ -459,3 +459,47 @@ class TestJitReports(JitCase):
         self.assertEqual(idle.product_id, self.prod_a)
         moves = self.env["stock.move"].search(idle.action_view_records()["domain"])
         self.assertEqual(sorted(moves.mapped("quantity")), [20.0, 30.0, 100.0])
+
+    def test_rollup_agrees_with_product_rows(self):
+        """Grouped without products, the report reads the per-category
+        rollup; it gives what the product rows give (A's category: 5940 value
+        x days, COGS 540; B's: 60), and the daily job keeps it up to date."""
+        for n in range(2, 11):
+            with freeze_time(datetime.combine(day(n), time(1))):
+                inventory_snapshot.record_until_yesterday(self.env, self.company)
+        fields = ["value_days", "cost_total", "cogs", "avg_value", "turnover"]
+        groupby = ["date:week", "categ_id", "warehouse_id"]
+        domain = [("categ_id", "in", (self.categ_std | self.categ_costly).ids)]
+        report = self.env["jit.inventory.report"]
+        rollup = report.read_group(domain, fields, groupby, lazy=False)
+        detail = report.with_context(jit_report_detail=True).read_group(
+            domain, fields, groupby, lazy=False
+        )
+        self.assertTrue(
+            self.env["jit.inventory.report.categ"]._jit_serves(
+                domain, fields, groupby, False
+            )
+        )
+        key = lambda g: (g["date:week"], g["categ_id"][0])  # noqa: E731
+        self.assertEqual(
+            [key(g) for g in sorted(rollup, key=key)],
+            [key(g) for g in sorted(detail, key=key)],
+        )
+        for got, want in zip(
+            sorted(rollup, key=key), sorted(detail, key=key), strict=True
+        ):
+            for name in fields:
+                self.assertAlmostEqual(got[name], want[name], msg=name)
+        by_categ = {
+            g["categ_id"][0]: g
+            for g in report.read_group(domain, fields, ["categ_id"], lazy=False)
+        }
+        self.assertAlmostEqual(by_categ[self.categ_std.id]["value_days"], 5940.0)
+        self.assertAlmostEqual(by_categ[self.categ_std.id]["cogs"], 540.0)
+        self.assertAlmostEqual(by_categ[self.categ_costly.id]["value_days"], 60.0)
+        # A product in the domain or the groups: the product rows answer.
+        self.assertFalse(
+            self.env["jit.inventory.report.categ"]._jit_serves(
+                [("product_id", "=", self.prod_a.id)], fields, ["categ_id"], False
+            )
+        )
