@@ -283,6 +283,12 @@ def build(args, env):
     )
     log(f"consumption rows: {cr.rowcount}")
     company.jit_snapshot_date = last
+    env.flush_all()
+    from odoo.addons.jit_replenishment.services import inventory_snapshot
+
+    start = time.perf_counter()
+    inventory_snapshot.refresh_rollup(env, company, first)
+    log(f"rollup of the year built in {time.perf_counter() - start:.1f} s")
     # Yesterday's moves: a delivery per fast mover, a receipt per 20th product.
     proto_out = moves.filtered(lambda m: m.location_id == stock)
     proto_in = moves - proto_out
