@@ -7,12 +7,15 @@ one record at a time); read by the reports. See README "Inventory
 snapshots" for the storage design.
 """
 
+import logging
 from datetime import timedelta
 
 from odoo import api, fields, models, tools
 from odoo.tools import SQL
 
-from ..services import consumption_adapter, inventory_snapshot
+from ..services import consumption_adapter, inventory_snapshot, pg
+
+_logger = logging.getLogger(__name__)
 
 
 class JitInventorySnapshot(models.Model):
@@ -82,9 +85,19 @@ class JitInventorySnapshot(models.Model):
 
     @api.model
     def _cron_jit_snapshot(self):
-        """Daily job: record every company's days up to yesterday."""
+        """Daily job: record every company's days up to yesterday; a company
+        that fails is logged and left for the next run, the others go on."""
         for company in self.env["res.company"].search([]):
-            inventory_snapshot.record_until_yesterday(self.env, company)
+            try:
+                with self.env.cr.savepoint():
+                    inventory_snapshot.record_until_yesterday(self.env, company)
+            except Exception as exc:
+                if pg.is_concurrency_error(exc):
+                    raise
+                _logger.exception(
+                    "JIT inventory snapshot failed for company %s", company.name
+                )
+                self.env.invalidate_all()
 
     def action_view_moves(self):
         """The done moves in or out of this row's warehouse of its product up

@@ -53,6 +53,9 @@ def backfill(env, company, date_from):
     yesterday = consumption_adapter.today(env, company) - timedelta(days=1)
     if date_from > yesterday:
         return
+    last = company.jit_snapshot_date
+    if last and date_from > last + timedelta(days=1):
+        date_from = last + timedelta(days=1)  # fill the gap, keep the history
     env["jit.inventory.snapshot"].flush_model()
     cr = env.cr
     params = {"company": company.id, "day": date_from}
@@ -84,8 +87,7 @@ def backfill(env, company, date_from):
             **params,
         )
     )
-    last = company.jit_snapshot_date
-    init = not last or last < date_from - timedelta(days=1)
+    init = not last
     if not init:
         cr.execute(
             SQL(

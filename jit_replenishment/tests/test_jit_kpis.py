@@ -25,6 +25,7 @@ from odoo.tests import tagged
 
 from ..services import inventory_snapshot
 from .common import NOW, JitCase
+from .test_jit_reports import forget_snapshots
 
 
 def day(n):
@@ -37,6 +38,7 @@ class TestJitKpis(JitCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
+        forget_snapshots(cls.env)
         cls.company.partner_id.tz = "UTC"
         cls.prod_k = cls._product("KPI Product K", standard_price=5.0)
         cls.rule_k = cls._orderpoint(cls.prod_k)

@@ -20,7 +20,7 @@ from datetime import date, datetime, time, timedelta
 
 from freezegun import freeze_time
 
-from odoo.exceptions import AccessError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import new_test_user, tagged
 
 from ..services import inventory_snapshot
@@ -34,12 +34,25 @@ def day(n):
     return date(2026, 3, n)
 
 
+def forget_snapshots(env):
+    """Start from no recorded day (the database may hold some)."""
+    for table in (
+        "jit_inventory_snapshot",
+        "jit_inventory_flow",
+        "jit_rule_stockout",
+        "jit_inventory_rollup",
+    ):
+        env.cr.execute(f"DELETE FROM {table}")  # noqa: S608
+    env["res.company"].search([]).jit_snapshot_date = False
+
+
 @tagged("post_install", "-at_install")
 @freeze_time(NOW)
 class TestJitReports(JitCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
+        forget_snapshots(cls.env)
         cls.company.partner_id.tz = "UTC"
         cls.company.write(
             {
@@ -503,3 +516,24 @@ class TestJitReports(JitCase):
                 [("product_id", "=", self.prod_a.id)], fields, ["categ_id"], False
             )
         )
+
+    def test_backfill_wizard(self):
+        """The wizard refuses a day that is not over (naming it) and records
+        the others; a backfill after a gap fills it and keeps the history."""
+        wizard = self.env["jit.snapshot.backfill"].create(
+            {"company_id": self.company.id, "date_from": NOW.date()}
+        )
+        with self.assertRaisesRegex(UserError, "2026-03-10"):
+            wizard.action_backfill()
+        self.assertFalse(self.company.jit_snapshot_date)
+        wizard.date_from = D
+        action = wizard.action_backfill()
+        self.assertEqual(action["params"]["type"], "success")
+        self.assertEqual(len(self._rows()), 7)
+        # Up to 03-05 only, then a backfill from 03-08: 03-06..03-07 are filled.
+        with freeze_time(datetime.combine(day(6), time(1))):
+            inventory_snapshot.backfill(self.env, self.company, D)
+        self.assertEqual(self.company.jit_snapshot_date, day(5))
+        inventory_snapshot.backfill(self.env, self.company, day(8))
+        self.assertEqual(len(self._rows()), 7)
+        self.assertEqual(self._flows()[0][2], day(4))  # 03-04 kept
