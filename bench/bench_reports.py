@@ -147,6 +147,13 @@ def build(args, env):
     """Products, stock, a year of snapshots and consumption."""
 
     cr = env.cr
+    for table in (
+        "jit_inventory_snapshot",
+        "jit_inventory_flow",
+        "jit_rule_stockout",
+        "jit_inventory_rollup",
+    ):
+        cr.execute(f"DELETE FROM {table}")  # noqa: S608  (the template's own)
     company = env.company
     company.partner_id.tz = "UTC"
     wh = env["stock.warehouse"].search([("company_id", "=", company.id)], limit=1)

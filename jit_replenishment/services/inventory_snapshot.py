@@ -330,6 +330,9 @@ def _step(env, company, days, i, init, consumption):
             eps=QTY_EPS,
         )
     )
+    # Statistics of the fresh table, so that the joins below hash 100,000s of
+    # rows instead of looping over them.
+    cr.execute(SQL("ANALYZE jit_snap_new"))
     boundary = day.weekday() == 0 or day.day == 1
     cut = SQL(
         "(%(boundary)s OR ABS(n.qty - n.old_qty) > %(qeps)s"
