@@ -371,8 +371,11 @@ def measure(args, env, ctx):
     for name, fields in specs.items():
         for label, domain, groupby in (
             ("month_categ", year, ["date:month", "categ_id"]),
-            ("product_one_categ", [*year, ("categ_id", "=", ctx["categ_id"])],
-             ["product_id"]),
+            (
+                "product_one_categ",
+                [*year, ("categ_id", "=", ctx["categ_id"])],
+                ["product_id"],
+            ),
         ):
             res[f"{name}_{label}_read_group_s"], _ = timed(
                 lambda d=domain, f=fields, g=groupby: report.read_group(
