@@ -4,7 +4,7 @@ from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools import SQL
 
-STANDINGS = [("good", "Good"), ("watch", "Watch"), ("blocked", "Blocked")]
+from ..services.sla_standing import STANDINGS
 
 
 class ResPartner(models.Model):
