@@ -114,7 +114,7 @@ def run_cron(Order, batch_size=None):
 def tried_vendors(order):
     vendors = order.env["res.partner"]
     while order:
-        vendors |= order.partner_id.commercial_partner_id
+        vendors |= order.partner_id._jit_vendor()
         order = order.jit_original_order_id
     return vendors
 
@@ -146,7 +146,7 @@ def next_vendor(order):
     if not first["line"].all():
         return Supplierinfo
     for line_id in dict.fromkeys(first["line"].tolist()):
-        vendor = Supplierinfo.browse(line_id).partner_id.commercial_partner_id
+        vendor = Supplierinfo.browse(line_id).partner_id._jit_vendor()
         same = Supplierinfo._jit_choose_lines(**args, only=vendor.ids)
         if same["line"].all():
             return Supplierinfo.browse(int(same["line"][0]))

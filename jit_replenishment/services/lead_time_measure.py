@@ -13,6 +13,8 @@ from odoo.tools import SQL
 
 import jit_core
 
+from . import pg
+
 MEASURED_FIELDS = [
     "jit_lt_mean",
     "jit_lt_sigma",
@@ -26,7 +28,6 @@ TRUE_VALUES = ("1", "true", "yes", "on")
 def receipts(env, now, window_days):
     """(price line id, confirmed at, received at) of every receipt in its
     vendor's window."""
-    Partner = env["res.partner"]
     env.flush_all()
     env.cr.execute(
         SQL(
@@ -59,8 +60,8 @@ def receipts(env, now, window_days):
             """,
             now=now,
             window=window_days,
-            sp_vendor=Partner._jit_vendor_sql("sp"),
-            rp_vendor=Partner._jit_vendor_sql("rp"),
+            sp_vendor=pg.vendor_sql("sp"),
+            rp_vendor=pg.vendor_sql("rp"),
         )
     )
     return env.cr.fetchall()
@@ -96,35 +97,28 @@ def write(env, stats, now, writeback, min_samples):
     """Store the measured figures; with `writeback`, the mean rounded up to
     whole days becomes the delay of the lines measured at least
     `min_samples` times."""
-    env.cr.execute(
-        SQL(
-            """
-            UPDATE product_supplierinfo si
-               SET jit_lt_mean = v.mean,
-                   jit_lt_sigma = v.sigma,
-                   jit_lt_p90 = v.p90,
-                   jit_lt_samples = v.samples,
-                   jit_lt_computed_at = %(now)s,
-                   delay = CASE WHEN %(writeback)s AND v.samples >= %(min)s
-                                THEN CEIL(v.mean - 1e-9)::int
-                                ELSE si.delay END,
-                   write_date = %(now)s,
-                   write_uid = %(uid)s
-              FROM unnest(%(ids)s::int[], %(mean)s::float8[],
-                          %(sigma)s::float8[], %(p90)s::float8[],
-                          %(samples)s::int[]) AS v(id, mean, sigma, p90, samples)
-             WHERE si.id = v.id
-            """,
-            now=now,
-            writeback=writeback,
-            min=min_samples,
-            uid=env.uid,
-            ids=[int(i) for i in stats.keys],
-            mean=[round(float(v), 4) for v in stats.mean],
-            sigma=[round(float(v), 4) for v in stats.sigma],
-            p90=[round(float(v), 4) for v in stats.p90],
-            samples=[int(v) for v in stats.count],
-        )
+    delay = SQL(
+        "CASE WHEN %s AND v.jit_lt_samples >= %s"
+        " THEN CEIL(v.jit_lt_mean - 1e-9)::int ELSE t.delay END",
+        writeback,
+        min_samples,
+    )
+    pg.bulk_update(
+        env.cr,
+        "product_supplierinfo",
+        {
+            "id": ("int4", stats.keys),
+            "jit_lt_mean": ("float8", [round(float(v), 4) for v in stats.mean]),
+            "jit_lt_sigma": ("float8", [round(float(v), 4) for v in stats.sigma]),
+            "jit_lt_p90": ("float8", [round(float(v), 4) for v in stats.p90]),
+            "jit_lt_samples": ("int4", stats.count),
+        },
+        set_extra={
+            "jit_lt_computed_at": now,
+            "delay": delay,
+            "write_date": now,
+            "write_uid": env.uid,
+        },
     )
     infos = env["product.supplierinfo"].browse([int(i) for i in stats.keys])
     infos.invalidate_recordset([*MEASURED_FIELDS, "delay"])

@@ -12,7 +12,7 @@ from markupsafe import Markup, escape
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
-from .pg import is_concurrency_error
+from . import pg
 
 _logger = logging.getLogger(__name__)
 
@@ -81,7 +81,7 @@ def guarded(order, call, summary, block_sending=False):
             call()
         return True
     except Exception as exc:  # noqa: BLE001 - logged on the order
-        if is_concurrency_error(exc):
+        if pg.is_concurrency_error(exc):
             raise
         env.invalidate_all()
         _logger.warning("JIT: %s on %s: %s", summary, order.name, exc)
@@ -110,17 +110,20 @@ def sla_buyers(env, partner_ids, company_ids):
             """
             SELECT DISTINCT ON (v.partner_id, v.company_id)
                    v.partner_id, v.company_id, po.user_id
-              FROM unnest(%(partner_ids)s::int[], %(company_ids)s::int[])
-                   AS v(partner_id, company_id)
+              FROM %(keys)s
               JOIN res_partner rp ON %(vendor)s = v.partner_id
               JOIN purchase_order po ON po.partner_id = rp.id
                                     AND po.company_id = v.company_id
               JOIN res_users u ON u.id = po.user_id AND u.active
              ORDER BY v.partner_id, v.company_id, po.date_order DESC, po.id DESC
             """,
-            partner_ids=partner_ids,
-            company_ids=company_ids,
-            vendor=env["res.partner"]._jit_vendor_sql("rp"),
+            keys=pg.unnest_rows(
+                {
+                    "partner_id": ("int4", partner_ids),
+                    "company_id": ("int4", company_ids),
+                }
+            ),
+            vendor=pg.vendor_sql("rp"),
         )
     )
     return {(p, c): u for p, c, u in env.cr.fetchall()}
@@ -195,16 +198,15 @@ def _mark_notified(Score, todo):
         )
     pairs = [(t[1], line) for t in todo for line in t[3]]
     if pairs:
-        Score.env.cr.execute(
-            SQL(
-                """
-                INSERT INTO jit_sla_score_late_line_rel (score_id, line_id)
-                SELECT * FROM unnest(%s::int[], %s::int[])
-                ON CONFLICT DO NOTHING
-                """,
-                [p[0] for p in pairs],
-                [p[1] for p in pairs],
-            )
+        pg.bulk_insert(
+            Score.env.cr,
+            "jit_sla_score_late_line_rel",
+            {
+                "score_id": ("int4", [p[0] for p in pairs]),
+                "line_id": ("int4", [p[1] for p in pairs]),
+            },
+            returning=None,
+            conflict=SQL("ON CONFLICT DO NOTHING"),
         )
         Score.browse([p[0] for p in pairs]).invalidate_recordset(["late_line_ids"])
 

@@ -12,8 +12,7 @@ import numpy as np
 
 from odoo import fields
 
-from . import notify, sla_metrics, sla_scores, sla_standing
-from .pg import is_concurrency_error
+from . import notify, pg, sla_metrics, sla_scores, sla_standing
 
 _logger = logging.getLogger(__name__)
 
@@ -45,7 +44,7 @@ def run_cron(Score):
         with env.cr.savepoint():
             Score.sudo()._compute_measured_lead_times()
     except Exception as exc:  # noqa: BLE001 - logged, the SLA figures are kept
-        if is_concurrency_error(exc):
+        if pg.is_concurrency_error(exc):
             raise
         env.invalidate_all()
         _logger.exception("JIT SLA: measuring vendor lead times failed")
@@ -58,26 +57,23 @@ def compute_guarded(Score, contracts, today):
     """Compute a batch in a savepoint; on failure split it until the
     failing contracts are isolated and log the error on them."""
     env = Score.env
-    try:
-        with env.cr.savepoint():
-            Score._sla_compute(contracts, today)
-    except Exception as exc:  # noqa: BLE001 - logged on the contract
-        if is_concurrency_error(exc):
-            raise  # not the contracts' fault: ir.cron retries the job
-        env.invalidate_all()
-        if len(contracts) == 1:
-            _logger.warning("JIT SLA contract %s failed: %s", contracts.id, exc)
-            contracts.message_post(
-                body=env._(
-                    "The SLA computation failed: %(error)s",
-                    error=f"{type(exc).__name__}: {exc}"[:500],
-                ),
-                subtype_xmlid="mail.mt_note",
-            )
-            return
-        half = len(contracts) // 2
-        compute_guarded(Score, contracts[:half], today)
-        compute_guarded(Score, contracts[half:], today)
+
+    def failed(contract, exc):
+        contract.message_post(
+            body=env._(
+                "The SLA computation failed: %(error)s",
+                error=f"{type(exc).__name__}: {exc}"[:500],
+            ),
+            subtype_xmlid="mail.mt_note",
+        )
+
+    pg.bisect_savepoint(
+        env,
+        contracts,
+        lambda batch: Score._sla_compute(batch, today),
+        failed,
+        label="SLA contract",
+    )
 
 
 def compute(Score, contracts, today):

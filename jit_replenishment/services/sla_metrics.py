@@ -23,6 +23,8 @@ from odoo.tools import SQL
 
 import jit_core
 
+from . import pg
+
 PERIODS = [("week", "Week"), ("month", "Month")]
 # Received quantities below a due quantity by less than this count as complete.
 QTY_EPSILON = 1e-6
@@ -55,19 +57,15 @@ def periods(contracts, today):
 
 def keys_cte(keys):
     """SQL for the evaluated (vendor, company, period) keys."""
-    return SQL(
-        """
-        SELECT * FROM unnest(%s::int[], %s::int[], %s::int[], %s::date[],
-                             %s::date[], %s::int[])
-            AS k(idx, partner_id, company_id, pstart, pend, tol)
-        """,
-        list(range(len(keys["partner"]))),
-        [int(v) for v in keys["partner"]],
-        [int(v) for v in keys["company"]],
-        [d.item() for d in keys["start"]],
-        [d.item() for d in keys["end"]],
-        [int(v) for v in keys["tol"]],
-    )
+    columns = {
+        "idx": ("int4", np.arange(len(keys["partner"]))),
+        "partner_id": ("int4", keys["partner"]),
+        "company_id": ("int4", keys["company"]),
+        "pstart": ("date", keys["start"]),
+        "pend": ("date", keys["end"]),
+        "tol": ("int4", keys["tol"]),
+    }
+    return SQL("SELECT * FROM %s", pg.unnest_rows(columns, alias="k"))
 
 
 def due_lines_cte(env, keys, today, order_window_days):
@@ -129,7 +127,7 @@ def due_lines_cte(env, keys, today, order_window_days):
         )
         """,
         keys=keys_cte(keys),
-        vendor=env["res.partner"]._jit_vendor_sql("rp"),
+        vendor=pg.vendor_sql("rp"),
         today=today,
         since=keys["start"].min().item() - timedelta(days=order_window_days),
     )
@@ -262,7 +260,7 @@ def fetch_latency(env, keys):
              GROUP BY k.idx
             """,
             keys=keys_cte(keys),
-            vendor=env["res.partner"]._jit_vendor_sql("rp"),
+            vendor=pg.vendor_sql("rp"),
             since=keys["start"].min().item() if len(keys["start"]) else None,
         )
     )

@@ -11,6 +11,8 @@ import numpy as np
 from odoo import fields
 from odoo.tools import SQL
 
+from . import pg
+
 # Column types of the figures that are not float8.
 SQL_TYPES = {
     "lines_due": "int4",
@@ -34,19 +36,17 @@ DUE_FIGURES = (
 LEAD_FIGURES = ("lt_samples", "lt_mean", "lt_sigma", "lt_p90")
 
 
-def sql_list(values):
-    """A numpy array as a list psycopg2 binds to a typed SQL array
-    (NaN and '' as NULL, dates as dates)."""
+def nullable(values):
+    """`values` with NaN and '' as None, so that pg.sql_array binds them as
+    NULL (an unmeasured figure, no standing)."""
     array = np.asarray(values)
-    if array.dtype.kind == "M":
-        return [d.item() for d in array.astype("datetime64[D]")]
-    if array.dtype.kind == "f":
-        return [None if math.isnan(v) else float(v) for v in array]
-    if array.dtype.kind in "iu":
-        return [int(v) for v in array]
-    if array.dtype.kind == "b":
-        return [bool(v) for v in array]
-    return [None if v in (None, "") else str(v) for v in array]
+    if array.dtype.kind == "f" and np.isnan(array).any():
+        return np.array(
+            [None if math.isnan(v) else v for v in array.tolist()], dtype=object
+        )
+    if array.dtype.kind in "UO":
+        return np.array([None if v in (None, "") else v for v in array], dtype=object)
+    return array
 
 
 def upsert(Score, keys, active, figures):
@@ -57,7 +57,6 @@ def upsert(Score, keys, active, figures):
     if not sel.size:
         return {}
     cols = {
-        "idx": ("int4", sel),
         "contract_id": ("int4", keys["contract"][sel]),
         "partner_id": ("int4", keys["partner"][sel]),
         "company_id": ("int4", keys["company"][sel]),
@@ -66,49 +65,33 @@ def upsert(Score, keys, active, figures):
         "period_end": ("date", keys["end"][sel]),
     }
     for name, values in figures.items():
-        cols[name] = (SQL_TYPES.get(name, "float8"), values[sel])
-    names = [c for c in cols if c != "idx"]
+        cols[name] = (SQL_TYPES.get(name, "float8"), nullable(values[sel]))
     now = fields.Datetime.now()
     env.flush_all()
-    env.cr.execute(
-        SQL(
-            """
-            INSERT INTO jit_sla_score AS s
-                   (create_uid, create_date, write_uid, write_date,
-                    is_latest, %(names)s)
-            SELECT %(uid)s, %(now)s, %(uid)s, %(now)s, FALSE, %(names)s
-              FROM unnest(%(arrays)s) AS v(%(all_names)s)
-                ON CONFLICT (partner_id, company_id, period_start)
-                DO UPDATE SET write_uid = EXCLUDED.write_uid,
-                              write_date = EXCLUDED.write_date,
-                              %(assignments)s
-            RETURNING s.id, s.partner_id, s.company_id, s.period_start
-            """,
-            names=SQL(", ").join(SQL.identifier(c) for c in names),
-            all_names=SQL(", ").join(SQL.identifier(c) for c in cols),
-            uid=env.uid,
-            now=now,
-            arrays=SQL(", ").join(
-                SQL("%s::" + typ + "[]", sql_list(values))
-                for typ, values in cols.values()
-            ),
-            assignments=SQL(", ").join(
+    # (vendor, company, period start) is unique among the keys (one active
+    # contract per vendor and company, periods do not overlap): one row per
+    # key, returned in the keys' order.
+    ids = pg.bulk_insert(
+        env.cr,
+        "jit_sla_score",
+        cols,
+        constants={
+            "create_uid": env.uid,
+            "create_date": now,
+            "write_uid": env.uid,
+            "write_date": now,
+            "is_latest": False,
+        },
+        conflict=SQL(
+            "ON CONFLICT (partner_id, company_id, period_start) DO UPDATE SET %s",
+            SQL(", ").join(
                 SQL("%s = EXCLUDED.%s", SQL.identifier(c), SQL.identifier(c))
-                for c in names
+                for c in ("write_uid", "write_date", *cols)
                 if c not in KEY_COLUMNS
             ),
-        )
+        ),
     )
-    # (vendor, company, period start) is unique among the keys: one
-    # active contract per vendor and company, periods do not overlap.
-    index = {
-        (int(keys["partner"][i]), int(keys["company"][i]), keys["start"][i].item()): i
-        for i in sel
-    }
-    rows = {
-        index[partner, company, start]: row_id
-        for row_id, partner, company, start in env.cr.fetchall()
-    }
+    rows = dict(zip(sel.tolist(), ids, strict=True))
     mark_latest(env, keys["partner"][sel], keys["company"][sel])
     Score.invalidate_model()
     return rows
@@ -120,8 +103,7 @@ def mark_latest(env, partners, companies):
         SQL(
             """
             WITH v AS (
-                SELECT DISTINCT partner_id, company_id
-                  FROM unnest(%s::int[], %s::int[]) AS v(partner_id, company_id)
+                SELECT DISTINCT partner_id, company_id FROM %s
             ), latest AS (
                 SELECT DISTINCT ON (s.partner_id, s.company_id) s.id
                   FROM jit_sla_score s
@@ -134,8 +116,12 @@ def mark_latest(env, partners, companies):
              WHERE s.partner_id = v.partner_id AND s.company_id = v.company_id
                AND s.is_latest IS DISTINCT FROM (s.id IN (SELECT id FROM latest))
             """,
-            [int(p) for p in partners],
-            [int(c) for c in companies],
+            pg.unnest_rows(
+                {
+                    "partner_id": ("int4", np.asarray(partners, dtype=np.int64)),
+                    "company_id": ("int4", np.asarray(companies, dtype=np.int64)),
+                }
+            ),
         )
     )
 
@@ -152,16 +138,19 @@ def drop_inactive(Score, keys, inactive):
         SQL(
             """
             DELETE FROM jit_sla_score s
-             USING unnest(%s::int[], %s::int[], %s::date[])
-                   AS v(partner_id, company_id, period_start)
+             USING %s
              WHERE s.partner_id = v.partner_id
                AND s.company_id = v.company_id
                AND s.period_start = v.period_start
             RETURNING s.partner_id, s.company_id
             """,
-            [int(p) for p in keys["partner"][sel]],
-            [int(c) for c in keys["company"][sel]],
-            sql_list(keys["start"][sel]),
+            pg.unnest_rows(
+                {
+                    "partner_id": ("int4", keys["partner"][sel]),
+                    "company_id": ("int4", keys["company"][sel]),
+                    "period_start": ("date", keys["start"][sel]),
+                }
+            ),
         )
     )
     removed = env.cr.fetchall()

@@ -15,6 +15,7 @@ from odoo.tools import SQL
 
 import jit_core
 
+from . import pg
 from .sla_metrics import keys_cte
 
 STANDINGS = [("good", "Good"), ("watch", "Watch"), ("blocked", "Blocked")]
@@ -187,14 +188,17 @@ def update_vendors(env, keys, counts, scores, standing, n):
                        || jsonb_build_object(v.company_id::text, v.score),
                    jit_sla_standing = COALESCE(p.jit_sla_standing, '{}'::jsonb)
                        || jsonb_build_object(v.company_id::text, v.standing)
-              FROM unnest(%s::int[], %s::int[], %s::float8[], %s::varchar[])
-                   AS v(id, company_id, score, standing)
+              FROM %s
              WHERE p.id = v.id
             """,
-            partner_ids,
-            [int(c) for c in keys["company"][pick]],
-            [round(float(s), 1) for s in scores[pick]],
-            [str(s) for s in standing[pick]],
+            pg.unnest_rows(
+                {
+                    "id": ("int4", partner_ids),
+                    "company_id": ("int4", keys["company"][pick]),
+                    "score": ("float8", [round(float(s), 1) for s in scores[pick]]),
+                    "standing": ("varchar", standing[pick]),
+                }
+            ),
         )
     )
     partners = env["res.partner"].browse(partner_ids)
