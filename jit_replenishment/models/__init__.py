@@ -12,4 +12,5 @@ from . import product_supplierinfo
 from . import purchase_order
 from . import stock_rule
 from . import stock_warehouse_orderpoint
+from . import stock_warehouse_orderpoint_recompute
 from . import stock_move
