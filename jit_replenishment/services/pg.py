@@ -228,14 +228,15 @@ def copy_rows(cr, query, row):
     return rows
 
 
-def bisect_savepoint(env, items, work, on_failure, label="record"):
+def bisect_savepoint(env, items, work, on_failure, label="record", logger=None):
     """Run ``work(items)`` in a savepoint; on failure split `items` (a
     recordset or a sequence) in halves until the failing ones are isolated,
     call ``on_failure(item, exc)`` for each of them (a one-item slice) and
     keep the work done on all others.
 
     Concurrency errors (`is_concurrency_error`) are not the items' fault:
-    they propagate so that the transaction is retried."""
+    they propagate so that the transaction is retried. Each isolated
+    failure is logged as a warning on `logger` (default: this module's)."""
     try:
         with env.cr.savepoint():
             work(items)
@@ -244,12 +245,14 @@ def bisect_savepoint(env, items, work, on_failure, label="record"):
             raise
         env.invalidate_all()
         if len(items) == 1:
-            _logger.warning("JIT %s %s failed: %s", label, _ident(items), exc)
+            (logger or _logger).warning(
+                "JIT %s %s failed: %s", label, _ident(items), exc
+            )
             on_failure(items, exc)
             return
         half = len(items) // 2
-        bisect_savepoint(env, items[:half], work, on_failure, label)
-        bisect_savepoint(env, items[half:], work, on_failure, label)
+        bisect_savepoint(env, items[:half], work, on_failure, label, logger)
+        bisect_savepoint(env, items[half:], work, on_failure, label, logger)
 
 
 def _ident(items):
