@@ -23,7 +23,7 @@ from odoo.tools import SQL
 
 import jit_core
 
-from . import pg
+from . import consumption, pg
 
 PERIODS = [("week", "Week"), ("month", "Month")]
 # Received quantities below a due quantity by less than this count as complete.
@@ -113,7 +113,7 @@ def due_lines_cte(env, keys, today, order_window_days):
             -- vendor count, returns to the vendor count negative.
             SELECT m.purchase_line_id AS line_id, m.date,
                    CASE WHEN src.usage = 'supplier' THEN 1 ELSE -1 END
-                       * m.quantity / mu.factor * pu.factor AS qty
+                       * %(qty)s AS qty
               FROM stock_move m
               JOIN stock_location src ON src.id = m.location_id
               JOIN stock_location dst ON dst.id = m.location_dest_id
@@ -128,6 +128,7 @@ def due_lines_cte(env, keys, today, order_window_days):
         """,
         keys=keys_cte(keys),
         vendor=pg.vendor_sql("rp"),
+        qty=consumption.quantity_sql("m", "mu", "pu"),
         today=today,
         since=keys["start"].min().item() - timedelta(days=order_window_days),
     )
