@@ -4,7 +4,7 @@
 
 A key is one (vendor, company, period) to score: per contract, its last
 complete period (key i) and its running one (key n + i). Each metric family
-is one query over all the keys (README "Supplier SLA" defines them):
+is one query over all the keys (README, "SLA figures", defines them):
 
 - due lines: confirmed lines whose promised day (the latest 'promise' event,
   else the planned date) falls in the period and before today; quantities due,
