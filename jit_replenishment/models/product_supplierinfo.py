@@ -41,29 +41,10 @@ class ProductSupplierinfo(models.Model):
         exclude=(),
         only=None,
     ):
-        """The vendor price line of each need, and its vendor's order minimum:
-        the one rule used by the recompute (lead time, MOQ), the scheduler
-        (the RFQ's vendor) and the fallback (the backup vendor).
-
-        Needs are arrays: `products`, `companies` (ids), `day` (date of the
-        need's prices), `forced` (the rule's own vendor line id, 0: none),
-        `quantity` (in the product's unit, nan: any), `need_days` (days until
-        the goods are needed, inf: any time). Vendors (commercial partners) in
-        `exclude` are skipped; with `only`, only those are considered.
-
-        A line is valid for a need when it is for the product (its template,
-        not another variant), for the need's company or none, dated around
-        `day` and of an active vendor; its vendor must not be blocked (SLA
-        standing of the company). jit_core.choose_vendor_line ranks them: the
-        rule's own line first, then Odoo's seller order (sequence, higher
-        minimum, price, id); a vendor's line is its cheapest one that serves
-        the quantity; the order minimum is the smallest minimum of the chosen
-        vendor's valid lines, in the product's unit.
-
-        Returns a dict of arrays per need: `line` (id, 0: none), `partner`
-        (the line's vendor), `moq`, `delay`, `lt_samples`, `lt_mean`,
-        `lt_sigma` (the line's measured lead time).
-        """
+        """The vendor price line of each need, and its vendor's order
+        minimum: THE vendor choice of the recompute (lead time, MOQ), the
+        scheduler (the RFQ's vendor) and the fallback (the backup vendor).
+        Arguments, rules and result: services/vendors.py, choose_lines."""
         return vendors.choose_lines(
             self.env,
             products,

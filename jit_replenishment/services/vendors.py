@@ -14,7 +14,25 @@ from odoo.tools import SQL
 
 import jit_core
 
-from .pg import sql_array, vendor_sql
+from .pg import copy_rows, sql_array, vendor_sql
+
+# One candidate line of a need, as candidates_sql sends it (binary COPY).
+CANDIDATE_ROW = np.dtype(
+    [
+        ("need", ">i4"),
+        ("line", ">i4"),
+        ("partner", ">i4"),
+        ("vendor", ">i4"),
+        ("seller_rank", ">i8"),
+        ("line_rank", ">i8"),
+        ("min_qty", ">f8"),
+        ("blocked", "?"),
+        ("delay", ">f8"),
+        ("lt_samples", ">i4"),
+        ("lt_mean", ">f8"),
+        ("lt_sigma", ">f8"),
+    ]
+)
 
 
 def choose_lines(
@@ -51,73 +69,19 @@ def choose_lines(
     (the line's vendor), `moq`, `delay`, `lt_samples`, `lt_mean`,
     `lt_sigma` (the line's measured lead time).
     """
-    products = np.asarray(products, dtype=np.int64).reshape(-1)
-    n = products.size
-    companies = np.broadcast_to(np.asarray(companies, dtype=np.int64), (n,))
-    days = np.broadcast_to(np.asarray(day, dtype=object), (n,))
-    forced = np.broadcast_to(
-        np.asarray(0 if forced is None else forced, dtype=np.int64), (n,)
-    )
-    array = sql_array
+    needs = _needs(products, companies, day, forced)
+    n = needs["products"].size
     for model in ("product.supplierinfo", "res.partner", "product.product"):
         env[model].flush_model()
-    env.cr.execute(
-        SQL(
-            """
-            SELECT n.idx - 1, si.id, si.partner_id, cp.id,
-                   row_number() OVER (
-                       PARTITION BY n.idx
-                       ORDER BY si.id = n.forced DESC, si.sequence,
-                                si.min_qty DESC, si.price, si.id),
-                   row_number() OVER (
-                       PARTITION BY n.idx, cp.id
-                       ORDER BY si.id = n.forced DESC,
-                                si.price * (1 - COALESCE(si.discount, 0) / 100),
-                                si.sequence, si.id),
-                   COALESCE(si.min_qty, 0) / po.factor * uom.factor,
-                   COALESCE(cp.jit_sla_standing ->> n.company_id::text, '')
-                       = 'blocked',
-                   COALESCE(si.delay, 0),
-                   COALESCE(si.jit_lt_samples, 0),
-                   COALESCE(si.jit_lt_mean, 0), COALESCE(si.jit_lt_sigma, 0)
-              FROM unnest(%(products)s::int[], %(companies)s::int[],
-                          %(days)s::date[], %(forced)s::int[])
-                   WITH ORDINALITY AS n(product_id, company_id, day, forced, idx)
-              JOIN product_product pp ON pp.id = n.product_id
-              JOIN product_template pt ON pt.id = pp.product_tmpl_id
-              JOIN uom_uom uom ON uom.id = pt.uom_id
-              JOIN uom_uom po ON po.id = pt.uom_po_id
-              JOIN product_supplierinfo si ON si.product_tmpl_id = pt.id
-              JOIN res_partner p ON p.id = si.partner_id
-              JOIN res_partner cp ON cp.id = %(vendor)s
-             WHERE (si.product_id IS NULL OR si.product_id = n.product_id)
-               AND (si.company_id IS NULL OR si.company_id = n.company_id)
-               AND (si.date_start IS NULL OR si.date_start <= n.day)
-               AND (si.date_end IS NULL OR si.date_end >= n.day)
-               AND p.active
-               AND NOT cp.id = ANY(%(exclude)s::int[])
-               AND (%(all)s OR cp.id = ANY(%(only)s::int[]))
-            """,
-            products=array(products),
-            companies=array(companies),
-            days=array(np.array([str(d) for d in days], dtype=object)),
-            forced=array(forced),
-            exclude=array(np.array(list(exclude), dtype=np.int64)),
-            all=only is None,
-            vendor=vendor_sql("p"),
-            only=array(np.array(list(only or ()), dtype=np.int64)),
-        )
-    )
-    rows = env.cr.fetchall()
-    cols = [np.array(c) for c in zip(*rows, strict=True)] or [np.zeros(0)] * 12
+    rows = copy_rows(env.cr, candidates_sql(needs, exclude, only), CANDIDATE_ROW)
     row, moq = jit_core.choose_vendor_line(
-        cols[0].astype(np.int64),
-        cols[3].astype(np.int64),
-        cols[4].astype(float),
-        cols[5].astype(float),
-        cols[6].astype(float),
-        cols[7].astype(bool),
-        cols[8].astype(float),
+        rows["need"].astype(np.int64),
+        rows["vendor"].astype(np.int64),
+        rows["seller_rank"].astype(float),
+        rows["line_rank"].astype(float),
+        rows["min_qty"].astype(float),
+        rows["blocked"].astype(bool),
+        rows["delay"].astype(float),
         need_days,
         quantity,
         n,
@@ -125,17 +89,83 @@ def choose_lines(
     found = row >= 0
     pick = np.where(found, row, 0)
 
-    def column(i, dtype):
-        if not rows:
+    def column(name, dtype):
+        if not len(rows):
             return np.zeros(n, dtype=dtype)
-        return np.where(found, cols[i].astype(dtype)[pick], 0).astype(dtype)
+        return np.where(found, rows[name].astype(dtype)[pick], 0).astype(dtype)
 
     return {
-        "line": column(1, np.int64),
-        "partner": column(2, np.int64),
+        "line": column("line", np.int64),
+        "partner": column("partner", np.int64),
         "moq": moq,
-        "delay": column(8, float),
-        "lt_samples": column(9, np.int64),
-        "lt_mean": column(10, float),
-        "lt_sigma": column(11, float),
+        "delay": column("delay", float),
+        "lt_samples": column("lt_samples", np.int64),
+        "lt_mean": column("lt_mean", float),
+        "lt_sigma": column("lt_sigma", float),
     }
+
+
+def _needs(products, companies, day, forced):
+    """The needs as arrays of the same length (scalars broadcast)."""
+    products = np.asarray(products, dtype=np.int64).reshape(-1)
+    n = products.size
+    days = np.broadcast_to(np.asarray(day, dtype=object), (n,))
+    return {
+        "products": products,
+        "companies": np.broadcast_to(np.asarray(companies, dtype=np.int64), (n,)),
+        "days": np.array([str(d) for d in days], dtype=object),
+        "forced": np.broadcast_to(
+            np.asarray(0 if forced is None else forced, dtype=np.int64), (n,)
+        ),
+    }
+
+
+def candidates_sql(needs, exclude, only):
+    """One row per (need, valid price line): the columns of CANDIDATE_ROW,
+    none NULL (read through binary COPY)."""
+    return SQL(
+        """
+        SELECT (n.idx - 1)::int4, si.id, si.partner_id, cp.id,
+               row_number() OVER (
+                   PARTITION BY n.idx
+                   ORDER BY si.id = n.forced DESC, si.sequence,
+                            si.min_qty DESC, si.price, si.id),
+               row_number() OVER (
+                   PARTITION BY n.idx, cp.id
+                   ORDER BY si.id = n.forced DESC,
+                            si.price * (1 - COALESCE(si.discount, 0) / 100),
+                            si.sequence, si.id),
+               (COALESCE(si.min_qty, 0) / po.factor * uom.factor)::float8,
+               COALESCE(cp.jit_sla_standing ->> n.company_id::text, '')
+                   = 'blocked',
+               COALESCE(si.delay, 0)::float8,
+               COALESCE(si.jit_lt_samples, 0)::int4,
+               COALESCE(si.jit_lt_mean, 0)::float8,
+               COALESCE(si.jit_lt_sigma, 0)::float8
+          FROM unnest(%(products)s::int[], %(companies)s::int[],
+                      %(days)s::date[], %(forced)s::int[])
+               WITH ORDINALITY AS n(product_id, company_id, day, forced, idx)
+          JOIN product_product pp ON pp.id = n.product_id
+          JOIN product_template pt ON pt.id = pp.product_tmpl_id
+          JOIN uom_uom uom ON uom.id = pt.uom_id
+          JOIN uom_uom po ON po.id = pt.uom_po_id
+          JOIN product_supplierinfo si ON si.product_tmpl_id = pt.id
+          JOIN res_partner p ON p.id = si.partner_id
+          JOIN res_partner cp ON cp.id = %(vendor)s
+         WHERE (si.product_id IS NULL OR si.product_id = n.product_id)
+           AND (si.company_id IS NULL OR si.company_id = n.company_id)
+           AND (si.date_start IS NULL OR si.date_start <= n.day)
+           AND (si.date_end IS NULL OR si.date_end >= n.day)
+           AND p.active
+           AND NOT cp.id = ANY(%(exclude)s::int[])
+           AND (%(all)s OR cp.id = ANY(%(only)s::int[]))
+        """,
+        products=sql_array(needs["products"]),
+        companies=sql_array(needs["companies"]),
+        days=sql_array(needs["days"]),
+        forced=sql_array(needs["forced"]),
+        exclude=sql_array(np.array(list(exclude), dtype=np.int64)),
+        all=only is None,
+        vendor=vendor_sql("p"),
+        only=sql_array(np.array(list(only or ()), dtype=np.int64)),
+    )
