@@ -12,5 +12,4 @@ from . import product_supplierinfo
 from . import purchase_order
 from . import stock_rule
 from . import stock_warehouse_orderpoint
-from . import stock_warehouse_orderpoint_recompute
 from . import stock_move
