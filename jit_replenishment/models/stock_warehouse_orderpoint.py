@@ -26,6 +26,10 @@ from ..services import (
 
 _logger = logging.getLogger(__name__)
 
+# Where these lived before services/ (kept for code that imports them here).
+CONSUMING_USAGES = consumption.CONSUMING_USAGES
+RESULT_COLUMNS = write_back.RESULT_COLUMNS
+
 JIT_STATES = [
     ("applied", "Applied"),
     ("waiting", "Waiting Approval"),
@@ -395,6 +399,11 @@ class StockWarehouseOrderpoint(models.Model):
 
     def _jit_write_back(self, run, rules, results, extra, now):
         write_back.write_back(self, run, rules, results, extra, now)
+
+    @staticmethod
+    def _jit_sql_array(values):
+        """A PostgreSQL array literal for a bound parameter (pg.sql_array)."""
+        return pg.sql_array(values)
 
     # --- approvals ----------------------------------------------------------
     def _jit_request_approval(self, run):
