@@ -14,5 +14,4 @@ from . import purchase_order
 from . import purchase_order_line
 from . import stock_rule
 from . import stock_warehouse_orderpoint
-from . import stock_warehouse_orderpoint_recompute
 from . import stock_move

@@ -1,18 +1,34 @@
 # Copyright 2026 JIT Replenishment Suite
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-"""Reordering rules with JIT: fields, computes, actions, and the
-overridable entry points of the recompute
-(stock_warehouse_orderpoint_recompute.py)."""
+"""Reordering rules with JIT: fields, computes, actions, and the thin,
+overridable entry points of the recompute; each delegates to the service
+that holds its rule of the business (jit_replenishment/services)."""
 
 import logging
 
-from odoo import fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL, float_compare
 
-from ..services import approvals, recompute
+from ..services import (
+    approvals,
+    consumption,
+    demo_data,
+    inputs,
+    lead_times,
+    messages,
+    pg,
+    pull_trigger,
+    recompute,
+    vendors,
+    write_back,
+)
 
 _logger = logging.getLogger(__name__)
+
+# Where these lived before services/ (kept for code that imports them here).
+CONSUMING_USAGES = consumption.CONSUMING_USAGES
+RESULT_COLUMNS = write_back.RESULT_COLUMNS
 
 JIT_STATES = [
     ("applied", "Applied"),
@@ -219,15 +235,7 @@ class StockWarehouseOrderpoint(models.Model):
     def _jit_vendor_lines(self):
         """{rule id: its vendor line id (0: none)}, as the recompute chooses
         it (today's prices, any quantity)."""
-        if not self:
-            return {}
-        chosen = self.env["product.supplierinfo"]._jit_choose_lines(
-            [op.product_id.id for op in self],
-            [op.company_id.id for op in self],
-            fields.Date.context_today(self),
-            forced=[op.supplier_id.id or 0 for op in self],
-        )
-        return dict(zip(self.ids, chosen["line"].tolist(), strict=True))
+        return vendors.rule_lines(self)
 
     def write(self, vals):
         if not self.env.su:
@@ -273,28 +281,7 @@ class StockWarehouseOrderpoint(models.Model):
             raise UserError(self.env._("None of the selected rules has JIT enabled."))
         rules.check_access("write")
         runs = rules._jit_recompute(origin="manual")
-        return {
-            "type": "ir.actions.client",
-            "tag": "display_notification",
-            "params": {
-                "type": "success",
-                "title": self.env._("JIT recomputed"),
-                "message": self.env._(
-                    "%(rules)s rule(s): %(applied)s applied, %(waiting)s waiting "
-                    "for approval, %(no_history)s without history, "
-                    "%(no_lead_time)s without lead time, "
-                    "%(insufficient)s with insufficient data, %(failed)s failed.",
-                    rules=sum(runs.mapped("rule_count")),
-                    applied=sum(runs.mapped("applied_count")),
-                    waiting=sum(runs.mapped("waiting_count")),
-                    no_history=sum(runs.mapped("no_history_count")),
-                    no_lead_time=sum(runs.mapped("no_lead_time_count")),
-                    insufficient=sum(runs.mapped("insufficient_count")),
-                    failed=sum(runs.mapped("failed_count")),
-                ),
-                "next": {"type": "ir.actions.act_window_close"},
-            },
-        }
+        return recompute.notification(self.env, runs)
 
     def _jit_compute_guarded(self, run):
         """Compute a batch inside a savepoint; failing rules are isolated by
@@ -323,3 +310,119 @@ class StockWarehouseOrderpoint(models.Model):
     def action_view_jit_consumption(self):
         self.ensure_one()
         return self.product_id.action_view_jit_consumption()
+
+    # --- the job ----------------------------------------------------------
+    @api.model
+    def _cron_jit_recompute(self, batch_size=None):
+        """Nightly recompute, one batch per call, resumable.
+
+        The cron's open run is resumed: rules it has not reached yet are
+        computed, one batch per call. ir.cron calls again while the progress
+        API reports work remaining, committing in between, so a crash loses at
+        most one batch and a re-run finishes the same run.
+        """
+        return recompute.cron(self, batch_size or self._jit_get_batch_size())
+
+    @api.model
+    def _jit_get_batch_size(self):
+        """Rules per batch: the setting, or the default when it is unset or
+        not a positive integer (the settings form refuses such values)."""
+        value = (
+            self.env["ir.config_parameter"]
+            .sudo()
+            .get_param("jit_replenishment.batch_size")
+        )
+        try:
+            size = int(value)
+        except (TypeError, ValueError):
+            size = 0
+        return size if size > 0 else self._jit_batch_size
+
+    def _jit_recompute(self, origin="manual"):
+        """Recompute these rules now, in batches; returns the runs (one per
+        company)."""
+        return recompute.recompute(self, origin, self._jit_get_batch_size())
+
+    def _jit_mark_failed(self, run, exc):
+        recompute.mark_failed(self, run, exc)
+
+    def _jit_compute(self, run):
+        """Compute min/max of these JIT rules (all of run's company)."""
+        recompute.compute(self, run)
+
+    # --- inputs -------------------------------------------------------------
+    def _jit_read_rules(self):
+        return inputs.read_rules(self.env, self.ids)
+
+    def _jit_resolve_profiles(self, rules):
+        return inputs.resolve_profiles(self.env, rules)
+
+    @api.model
+    def _jit_window(self, company, now, window_days, tail=False):
+        return inputs.window(company, now, window_days, tail=tail)
+
+    def _jit_done_moves(self, rules, days, consuming_only):
+        return inputs.done_moves(self, rules, days, consuming_only)
+
+    def _jit_copy_rows(self, query, row):
+        """The rows of `query` through binary COPY (pg.copy_rows)."""
+        return pg.copy_rows(self.env.cr, query, row)
+
+    def _jit_consumption(self, rules, days, moves, lead_time, first_day):
+        """Daily consumption and booked share (services/consumption.py)."""
+        return consumption.daily_consumption(rules, days, moves, lead_time, first_day)
+
+    def _jit_stockout_mask(self, rules, days, moves):
+        return inputs.stockout_mask(self.env, rules, days, moves)
+
+    def _jit_seeds(self, rules, wanted, new_since):
+        return inputs.seeds(self.env, rules, wanted, new_since)
+
+    def _jit_lead_times(self, rules, today, run=None):
+        """Lead time, its σ, source and the MOQ per rule (lead_times.py)."""
+        return lead_times.lead_times(
+            self, rules, today, run, min_samples=self._jit_min_lead_time_samples
+        )
+
+    # --- results ------------------------------------------------------------
+    def _jit_messages(
+        self, rules, profiles, out, seeds, insufficient, no_history, lead
+    ):
+        return messages.messages(
+            self.env, rules, profiles, out, seeds, insufficient, no_history, lead
+        )
+
+    def _jit_holds(self, rules, state, message, new_min, new_max, threshold, today):
+        return approvals.holds(
+            self.env, rules, state, message, new_min, new_max, threshold, today
+        )
+
+    def _jit_write_back(self, run, rules, results, extra, now):
+        write_back.write_back(self, run, rules, results, extra, now)
+
+    @staticmethod
+    def _jit_sql_array(values):
+        """A PostgreSQL array literal for a bound parameter (pg.sql_array)."""
+        return pg.sql_array(values)
+
+    # --- approvals ----------------------------------------------------------
+    def _jit_request_approval(self, run):
+        approvals.request_approval(self, run)
+
+    def _jit_settle_approvals(self, feedback):
+        approvals.settle_approvals(self, feedback)
+
+    # --- pull trigger -------------------------------------------------------
+    @api.model
+    def _jit_pulled_by(self, moves):
+        """The JIT rules these validated moves may have brought below their
+        minimum (pull_trigger.py)."""
+        return pull_trigger.pulled_by(self, moves)
+
+    def _jit_procure_if_below_min(self):
+        return pull_trigger.procure_if_below_min(self)
+
+    # --- demo data ----------------------------------------------------------
+    @api.model
+    def _jit_demo_load(self, product_ids):
+        return demo_data.demo_load(self, product_ids)

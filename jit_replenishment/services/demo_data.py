@@ -6,6 +6,9 @@ import random
 from datetime import datetime, timedelta
 
 from odoo import fields
+from odoo.tools import SQL
+
+from . import pg
 
 
 def demo_load(Orderpoint, product_ids):
@@ -71,19 +74,16 @@ def _done_moves_on(env, vals_list, dates):
     moves.picked = True
     moves._action_done()
     env.flush_all()  # the ORM's pending writes must not overwrite ours
-    env.cr.execute(
-        """
-        UPDATE stock_move m SET date = v.date
-          FROM unnest(%s::int[], %s::timestamp[]) AS v(id, date)
-         WHERE m.id = v.id
-        """,
-        (moves.ids, dates),
+    pg.bulk_update(
+        env.cr,
+        "stock_move",
+        {"id": ("int4", moves.ids), "date": ("timestamp", [str(d) for d in dates])},
     )
     env.cr.execute(
-        """
-        UPDATE stock_move_line l SET date = m.date
-          FROM stock_move m WHERE m.id = l.move_id AND m.id = ANY(%s)
-        """,
-        (moves.ids,),
+        SQL(
+            "UPDATE stock_move_line l SET date = m.date FROM stock_move m"
+            " WHERE m.id = l.move_id AND m.id = ANY(%s)",
+            moves.ids,
+        )
     )
     moves.invalidate_recordset(["date"])

@@ -10,6 +10,7 @@ candidate lines for it in one query."""
 
 import numpy as np
 
+from odoo import fields
 from odoo.tools import SQL
 
 import jit_core
@@ -169,3 +170,18 @@ def candidates_sql(needs, exclude, only):
         vendor=vendor_sql("p"),
         only=sql_array(np.array(list(only or ()), dtype=np.int64)),
     )
+
+
+def rule_lines(ops):
+    """{rule id: its vendor line id (0: none)} of reordering rules, as the
+    recompute chooses it (today's prices, any quantity), through
+    product.supplierinfo's _jit_choose_lines."""
+    if not ops:
+        return {}
+    chosen = ops.env["product.supplierinfo"]._jit_choose_lines(
+        [op.product_id.id for op in ops],
+        [op.company_id.id for op in ops],
+        fields.Date.context_today(ops),
+        forced=[op.supplier_id.id or 0 for op in ops],
+    )
+    return dict(zip(ops.ids, chosen["line"].tolist(), strict=True))
