@@ -5,7 +5,7 @@ lines, in a single statement."""
 
 from odoo.tools import SQL
 
-from .pg import unnest_rows
+from .pg import sql_array, unnest_rows
 
 # Columns written back on the rules, with their SQL types.
 RESULT_COLUMNS = {
@@ -73,11 +73,14 @@ def write_back(ops, run, rules, results, extra, now):
                        write_uid = %(uid)s
                   FROM v
                  WHERE op.id = v.id
+                   -- the batch's rows by primary key, not a hash of the table
+                   AND op.id = ANY(%(ids)s::int[])
             )
             INSERT INTO jit_run_line (run_id, %(line_names)s)
             SELECT %(run)s, %(line_values)s FROM v
             """,
             rows=unnest_rows(columns),
+            ids=sql_array(rules["id"]),
             assignments=SQL(", ").join(
                 SQL("%s = v.%s", ident(name), ident(name)) for name in RESULT_COLUMNS
             ),
