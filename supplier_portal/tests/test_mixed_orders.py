@@ -41,6 +41,8 @@ class TestMixedOrders(SupplierPortalCommon, TransactionCase):
     def test_mixed_answer_confirms_the_confirmed_lines_and_reissues_the_rest(self):
         order = self._rfq(jit=True)
         bracket, hinge = order.order_line
+        # The buyer's own price and date: the moved line keeps them.
+        hinge.write({"price_unit": 12.5, "date_planned": NOW + timedelta(days=21)})
         order.with_user(self.alice).vendor_answer(
             [
                 {"line_id": bracket.id, "answer": "confirm"},
@@ -60,6 +62,11 @@ class TestMixedOrders(SupplierPortalCommon, TransactionCase):
         self.assertEqual(split.jit_vendor_state, "rejected")
         self.assertEqual(split.jit_rejection_reason, "No hinges")
         self.assertEqual(hinge.vendor_answer, "rejected")
+        self.assertEqual(hinge.price_unit, 12.5)
+        self.assertEqual(hinge.date_planned, NOW + timedelta(days=21))
+        self.assertEqual(
+            split.jit_confirmation_deadline, order.jit_confirmation_deadline
+        )
         self.env["purchase.order"]._cron_jit_fallback()
         new = split.jit_replacement_order_id
         self.assertEqual(new.partner_id, self.vendor_c)
