@@ -8,3 +8,4 @@ from . import test_tour
 from . import test_mixed_orders
 from . import test_portal_token
 from . import test_structure
+from . import test_mail_wording
