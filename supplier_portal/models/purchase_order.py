@@ -2,6 +2,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.http import request
 
 from ..services import answers, split, validation
 from .purchase_order_line import TOKEN_CHANNEL
@@ -219,7 +220,8 @@ class PurchaseOrder(models.Model):
         for a user who may read it (signed in), "token" for the RFQ mail's
         access link (public user, or a user who reaches it only by token)."""
         self.ensure_one()
-        order = self.sudo(False)
+        # The request's user: Odoo's portal routes run as superuser.
+        order = self.with_user(request.env.user if request else self.env.user)
         if order.env.user._is_public() or not order.has_access("read"):
             return TOKEN_CHANNEL
         return "portal"
@@ -248,21 +250,27 @@ class PurchaseOrder(models.Model):
         """Odoo's *Accept* (an old link: the page shows the per-line answers
         instead) on a JIT RFQ confirms every line still waiting."""
         for order in self._vendor_awaits_line_answers():
-            order._vendor_answer(
-                order._vendor_bulk(None, "confirm"), order._vendor_request_channel()
-            )
+            order._vendor_answer_all("confirm")
         return super()._confirm_reception_mail()
 
     def _decline_reception_mail(self):
         """Odoo's *Decline* (an old link) on a JIT RFQ rejects every line
         still waiting."""
         for order in self._vendor_awaits_line_answers():
-            reason = order.env._("Declined with the portal's Decline button")
-            order._vendor_answer(
-                order._vendor_bulk(None, "reject", reason=reason),
-                order._vendor_request_channel(),
+            order._vendor_answer_all(
+                "reject",
+                reason=order.env._("Declined with the portal's Decline button"),
             )
         return super()._decline_reception_mail()
+
+    def _vendor_answer_all(self, kind, **extra):
+        """Every pending line answered `kind`, through the request's channel."""
+        channel = self._vendor_request_channel()
+        return self._vendor_answer(
+            self._vendor_bulk(None, kind, **extra),
+            channel,
+            token_link=channel == TOKEN_CHANNEL,
+        )
 
     def _vendor_date_updates(self, dates):
         """Odoo's per-line date update, validated: [(line, datetime)]."""

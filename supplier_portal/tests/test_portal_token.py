@@ -286,6 +286,19 @@ class TestPortalTokenLink(SupplierPortalCommon, HttpCase):
         self.assertEqual(set(order.order_line.mapped("vendor_answer")), {"confirmed"})
         self.assertEqual(order.jit_confirmation_channel, "portal")
 
+    def test_old_decline_link_through_the_access_link_rejects_every_line(self):
+        order = self._rfq(jit=True)
+        order._portal_ensure_token()
+        self.url_open(order.get_confirm_url(confirm_type="decline"), timeout=60)
+        self.assertEqual(order.jit_vendor_state, "rejected")
+        self.assertEqual(set(order.order_line.mapped("vendor_answer")), {"rejected"})
+        events = order.jit_event_ids.filtered(
+            lambda e: e.event_type in ("line_rejected", "rejected")
+        )
+        self.assertEqual(len(events), 3)
+        self.assertEqual(set(events.mapped("channel")), {"token"})
+        self.assertIn("Decline button", order.jit_rejection_reason)
+
     # ------------------------------------------------------------------
     # 8. security through the link
     # ------------------------------------------------------------------
