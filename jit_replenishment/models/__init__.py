@@ -13,3 +13,5 @@ from . import purchase_order
 from . import stock_rule
 from . import stock_warehouse_orderpoint
 from . import stock_move
+from . import stock_warehouse
+from . import jit_consumption
