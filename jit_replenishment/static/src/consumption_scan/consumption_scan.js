@@ -196,8 +196,8 @@ export class ConsumptionScan extends Component {
         } else {
             throw error;
         }
+        // Shown at the top of the page (a toast would cover it on a phone).
         this.state.error = message;
-        this.notification.add(message, { type: "danger" });
     }
 
     // --- camera (BarcodeDetector) ------------------------------------------
