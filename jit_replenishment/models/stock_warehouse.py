@@ -3,6 +3,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
+from ..services import scan as scan_service
+
 
 class StockWarehouse(models.Model):
     _inherit = "stock.warehouse"
@@ -17,6 +19,20 @@ class StockWarehouse(models.Model):
         "rules count moves to it as consumption. Empty: the company's "
         "production location.",
     )
+
+    jit_consumption_destination_id = fields.Many2one(
+        "stock.location",
+        string="Scans Go To",
+        compute="_compute_jit_consumption_destination_id",
+        help="Where consumption scans of this warehouse go now: its "
+        "Consumption Location, else the company's production location.",
+    )
+
+    @api.depends("jit_consumption_location_id", "company_id")
+    def _compute_jit_consumption_destination_id(self):
+        destinations = scan_service.consumption_locations(self)
+        for warehouse in self:
+            warehouse.jit_consumption_destination_id = destinations[warehouse.id]
 
     @api.constrains("jit_consumption_location_id")
     def _check_jit_consumption_location(self):

@@ -180,15 +180,30 @@ def check_key(env, key):
     return key.strip()
 
 
-def consumption_location(warehouse):
-    """Where this warehouse's consumption goes: its JIT consumption location,
-    else the company's production location."""
-    return warehouse.jit_consumption_location_id or warehouse.env[
-        "stock.location"
-    ].sudo().search(
-        [("usage", "=", "production"), ("company_id", "=", warehouse.company_id.id)],
-        limit=1,
+def consumption_locations(warehouses):
+    """Where each warehouse's consumption goes, {warehouse id: location}: its
+    JIT consumption location, else its company's production location (one
+    query for all the warehouses)."""
+    productions = (
+        warehouses.env["stock.location"]
+        .sudo()
+        .search(
+            [
+                ("usage", "=", "production"),
+                ("company_id", "in", warehouses.company_id.ids),
+            ],
+            order="id",
+        )
     )
+    by_company = {}
+    for location in productions:
+        by_company.setdefault(location.company_id.id, location)
+    empty = productions.browse()
+    return {
+        warehouse.id: warehouse.jit_consumption_location_id
+        or by_company.get(warehouse.company_id.id, empty)
+        for warehouse in warehouses
+    }
 
 
 def claim(env, vals):
@@ -278,7 +293,8 @@ def record(env, code, quantity, location, key):
                 uom=product.uom_id.name,
             )
         )
-    destination = consumption_location(location.warehouse_id)
+    warehouse = location.warehouse_id
+    destination = consumption_locations(warehouse)[warehouse.id]
     if not destination:
         raise UserError(
             env._(

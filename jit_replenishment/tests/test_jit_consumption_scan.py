@@ -85,7 +85,9 @@ class TestJitConsumptionScan(ScanCase):
                 "company_id": self.company.id,
             }
         )
+        self.assertEqual(self.warehouse.jit_consumption_destination_id, self.production)
         self.warehouse.jit_consumption_location_id = consumed
+        self.assertEqual(self.warehouse.jit_consumption_destination_id, consumed)
         # From a sub-location of the warehouse, found by its full name.
         self.env["stock.quant"]._update_available_quantity(self.product, self.shelf, 5)
         result = self._scan(qty=2, location=self.shelf.complete_name)
