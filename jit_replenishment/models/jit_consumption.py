@@ -19,7 +19,6 @@ class JitConsumption(models.Model):
     _description = "JIT Consumption Scan"
     _order = "date desc, id desc"
     _rec_name = "product_id"
-    _check_company_auto = True
 
     kind = fields.Selection(
         [("scan", "Scan"), ("undo", "Undo")], required=True, readonly=True
