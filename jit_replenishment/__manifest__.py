@@ -24,6 +24,7 @@
         "views/jit_run_views.xml",
         "views/stock_warehouse_orderpoint_views.xml",
         "views/product_views.xml",
+        "views/jit_consumption_views.xml",
         "views/res_config_settings_views.xml",
         "views/purchase_order_views.xml",
         "report/jit_consumption_report_views.xml",
@@ -32,6 +33,12 @@
         "data/ir_cron_data.xml",
         "data/jit_sla_cron_data.xml",
     ],
+    "assets": {
+        "web.assets_backend": [
+            "jit_replenishment/static/src/consumption_scan/*",
+        ],
+        "web.assets_tests": ["jit_replenishment/static/tests/tours/*.js"],
+    },
     "demo": ["demo/jit_demo.xml", "demo/jit_supplier_demo.xml"],
     "post_init_hook": "post_init_hook",
     "uninstall_hook": "uninstall_hook",

@@ -15,3 +15,5 @@ from . import purchase_order_line
 from . import stock_rule
 from . import stock_warehouse_orderpoint
 from . import stock_move
+from . import stock_warehouse
+from . import jit_consumption

@@ -1,3 +1,5 @@
 # Copyright 2026 JIT Replenishment Suite
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from . import pg
+from . import scan
+from . import scan_checks

@@ -10,3 +10,6 @@ from . import test_jit_rights
 from . import test_jit_approvals
 from . import test_pg
 from . import test_jit_consumption
+from . import test_jit_consumption_scan
+from . import test_jit_scan_concurrency
+from . import test_jit_scan_tour
