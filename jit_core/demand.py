@@ -112,9 +112,12 @@ def _mean_std(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Row mean and population std over the counted days (0, 0 when none)."""
     denom = np.maximum(days, 1)
-    mean = np.sum(values, axis=1, where=counted) / denom
+    every = bool(counted.all())  # the common case: no masked-out day
+    mean = (values if every else np.where(counted, values, 0.0)).sum(axis=1) / denom
     dev = values - mean[:, None]
-    var = np.sum(dev * dev, axis=1, where=counted) / denom
+    if not every:
+        dev[~counted] = 0.0
+    var = np.einsum("ij,ij->i", dev, dev) / denom
     return mean, np.sqrt(var)
 
 
