@@ -34,6 +34,7 @@ from .demand import demand_stats
 from .policy import compute_policy, round_up_to_multiple
 
 STOCKOUT_TOLERANCE = 1e-9
+NO_SPIKE_FACTOR = 1e300  # mean + 1e300 x sigma: no day is a spike
 
 
 @dataclass(frozen=True)
@@ -172,10 +173,16 @@ def nightly_levels(
     if stockout is not None and any(p.exclude_stockout_days for p in policies):
         keep = np.repeat([p.exclude_stockout_days for p in policies], n)
         mask = stockout & keep[:, None]
+    # No filter: None as the recompute passes it; within a group of policies
+    # where some filter, a factor so large that no day is above it.
+    filtered = any(p.spike_factor for p in policies)
+    capped = any(p.spike_cap for p in policies)
     stats = demand_stats(
         consumption,
-        spike_factor=_per_row(policies, n, "spike_factor", np.inf),
-        spike_cap=_per_row(policies, n, "spike_cap", np.inf),
+        spike_factor=_per_row(policies, n, "spike_factor", NO_SPIKE_FACTOR)
+        if filtered
+        else None,
+        spike_cap=_per_row(policies, n, "spike_cap", np.inf) if capped else None,
         stockout_mask=mask,
     )
 
