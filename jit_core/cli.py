@@ -179,8 +179,17 @@ def _add_connection(parser: argparse.ArgumentParser) -> None:
     )
 
 
+class _Parser(argparse.ArgumentParser):
+    """No abbreviated options: `--password secret` must not pass for
+    `--password-file secret`."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("allow_abbrev", False)
+        super().__init__(*args, **kwargs)
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="odoo-jit",
         description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter,

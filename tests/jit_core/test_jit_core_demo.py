@@ -22,4 +22,3 @@ def test_shipped_demo_history_is_the_generated_one():
             getattr(shipped, name), getattr(made, name), err_msg=name
         )
     assert shipped.sku == made.sku
-
