@@ -183,9 +183,16 @@ class OdooClient:
     def authenticate(self) -> int:
         """The user's id; OdooAuthenticationError when refused."""
         if self._uid is None:
-            uid = self._rpc(
-                "common", "authenticate", self.db, self.login, self._secret, {}
-            )
+            try:
+                uid = self._rpc(
+                    "common", "authenticate", self.db, self.login, self._secret, {}
+                )
+            except (OdooAuthenticationError, OdooServerError) as exc:
+                if f'"{self.db}" does not exist' in str(exc):
+                    raise OdooAuthenticationError(
+                        f"database {self.db!r} does not exist on {self.url}"
+                    ) from None
+                raise
             if not uid:
                 raise OdooAuthenticationError(
                     f"login refused for {self.login!r} on database {self.db!r}: "
