@@ -329,13 +329,17 @@ class _PolicyOrders:
             rows = self.rows[w]
             first = max(t + 1 - w, 0)
             seen = consumed[first : t + 1, rows].T  # a view when rows is a slice
-            outs = closing[first : t + 1, rows].T <= STOCKOUT_TOLERANCE
+            censor = any(self.policies[k].exclude_stockout_days for k in ks)
+            outs = (
+                closing[first : t + 1, rows].T <= STOCKOUT_TOLERANCE if censor else None
+            )
             if seen.shape[1] < w:
                 missing = w - seen.shape[1]
                 past = np.tile(self.past[:, -missing:], (len(ks), 1))
-                past_out = np.tile(self.past_out[:, -missing:], (len(ks), 1))
                 seen = np.concatenate([past, seen], axis=1)
-                outs = np.concatenate([past_out, outs], axis=1)
+                if censor:
+                    past_out = np.tile(self.past_out[:, -missing:], (len(ks), 1))
+                    outs = np.concatenate([past_out, outs], axis=1)
             self.min[rows], self.max[rows] = nightly_levels(
                 seen,
                 outs,
