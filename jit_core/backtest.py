@@ -51,6 +51,22 @@ class Policy:
     min_clamp: float = 0.0  # 0: none
     max_clamp: float = 0.0  # 0: none
 
+    @classmethod
+    def from_profile(cls, profile, name: str | None = None) -> Policy:
+        """The policy of any object with a JIT profile's attributes (a
+        jit.profile record, a namespace)."""
+        return cls(
+            name=name or profile.name,
+            service_level=profile.service_level,
+            review_period_days=profile.review_period_days,
+            window_days=profile.window_days,
+            spike_factor=profile.spike_factor or 0.0,
+            spike_cap=profile.spike_cap or 0.0,
+            exclude_stockout_days=bool(profile.exclude_stockout_days),
+            min_clamp=profile.min_clamp or 0.0,
+            max_clamp=profile.max_clamp or 0.0,
+        )
+
     def __post_init__(self):
         if not 0 < self.service_level < 1:
             raise ValueError(

@@ -20,11 +20,12 @@ def have_matplotlib() -> bool:
     return True
 
 
-def write_chart(result: BacktestResult, path: str | Path, title: str = "") -> Path:
+def write_chart(result: BacktestResult, path, title: str = ""):
     """Three panels: total stock value over time (actual and each policy);
     the trade-off curve (average stock value against stock-out days, the
     actual practice as one point); a summary bar chart (stock-out days,
     average stock value and orders, each relative to the actual practice).
+    `path`: a file name or a binary file object (returned as given).
     Raises ImportError (with PLOT_HINT) without matplotlib."""
     try:
         import matplotlib
@@ -94,7 +95,8 @@ def write_chart(result: BacktestResult, path: str | Path, title: str = "") -> Pa
     if title:
         fig.suptitle(title)
     fig.tight_layout()
-    path = Path(path)
-    fig.savefig(path, dpi=80)
+    if isinstance(path, str | Path):
+        path = Path(path)
+    fig.savefig(path, dpi=80, format="png")
     plt.close(fig)
     return path
