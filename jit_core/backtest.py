@@ -25,139 +25,25 @@ loop over days, each step a few numpy operations on all rows at once.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 
 import numpy as np
 
 from ._validate import as_float_array, check_non_negative, fail
+from .backtest_types import BacktestResult, History, Outcome, Policy
 from .demand import demand_stats
 from .policy import compute_policy, round_up_to_multiple
 
+__all__ = [
+    "BacktestResult",
+    "History",
+    "Outcome",
+    "Policy",
+    "backtest",
+    "nightly_levels",
+]
+
 STOCKOUT_TOLERANCE = 1e-9
 NO_SPIKE_FACTOR = 1e300  # mean + 1e300 x sigma: no day is a spike
-
-
-@dataclass(frozen=True)
-class Policy:
-    """The parameters of a JIT profile (jit.profile) that shape the levels."""
-
-    name: str
-    service_level: float = 0.95
-    review_period_days: float = 7.0
-    window_days: int = 90
-    spike_factor: float = 3.0  # 0: no filter
-    spike_cap: float = 0.0  # 0: no cap
-    exclude_stockout_days: bool = False
-    min_clamp: float = 0.0  # 0: none
-    max_clamp: float = 0.0  # 0: none
-
-    @classmethod
-    def from_profile(cls, profile, name: str | None = None) -> Policy:
-        """The policy of any object with a JIT profile's attributes (a
-        jit.profile record, a namespace)."""
-        return cls(
-            name=name or profile.name,
-            service_level=profile.service_level,
-            review_period_days=profile.review_period_days,
-            window_days=profile.window_days,
-            spike_factor=profile.spike_factor or 0.0,
-            spike_cap=profile.spike_cap or 0.0,
-            exclude_stockout_days=bool(profile.exclude_stockout_days),
-            min_clamp=profile.min_clamp or 0.0,
-            max_clamp=profile.max_clamp or 0.0,
-        )
-
-    def __post_init__(self):
-        if not 0 < self.service_level < 1:
-            raise ValueError(
-                f"service_level must be in (0, 1), got {self.service_level!r}"
-                f" (policy {self.name!r})"
-            )
-        if int(self.window_days) != self.window_days or self.window_days < 1:
-            raise ValueError(
-                f"window_days must be an integer >= 1, got {self.window_days!r}"
-                f" (policy {self.name!r})"
-            )
-
-
-@dataclass(frozen=True, eq=False)
-class History:
-    """A daily history of n SKUs over T days (day 0 the oldest).
-
-    demand: (n, T) consumption per day; receipts: (n, T) what was actually
-    received; opening: (n,) on hand at the start of day 0; unit_cost: (n,);
-    lead_time / lead_time_sigma: (n,) days; moq, multiple, rounding: (n,) or
-    scalars (0 = none); actual_orders: (n,) orders actually placed over the
-    replayed days, or None to count the days with receipts."""
-
-    demand: np.ndarray
-    receipts: np.ndarray
-    opening: np.ndarray
-    unit_cost: np.ndarray
-    lead_time: np.ndarray
-    lead_time_sigma: np.ndarray
-    moq: object = 0.0
-    multiple: object = 0.0
-    rounding: object = 0.0
-    sku: Sequence[str] | None = None
-    actual_orders: np.ndarray | None = None
-
-    @property
-    def shape(self) -> tuple[int, int]:
-        return self.demand.shape
-
-
-@dataclass(frozen=True, eq=False)
-class Outcome:
-    """Per SKU results of one policy (or of the actual practice)."""
-
-    name: str
-    stockout_days: np.ndarray
-    fill_rate: np.ndarray
-    avg_on_hand: np.ndarray
-    avg_value: np.ndarray
-    orders: np.ndarray
-    carrying_cost: np.ndarray
-    demand: np.ndarray
-    served: np.ndarray
-    daily_value: np.ndarray  # (days,) total stock value at each day's close
-    daily: dict = field(default_factory=dict)  # (n, days) arrays with keep_daily
-
-    def totals(self) -> dict:
-        """Totals over SKUs: stock-out days are SKU-days."""
-        demand = float(self.demand.sum())
-        return {
-            "policy": self.name,
-            "stockout_days": int(self.stockout_days.sum()),
-            "fill_rate": float(self.served.sum()) / demand if demand else 1.0,
-            "avg_on_hand": float(self.avg_on_hand.sum()),
-            "avg_value": float(self.avg_value.sum()),
-            "orders": int(self.orders.sum()),
-            "carrying_cost": float(self.carrying_cost.sum()),
-        }
-
-
-@dataclass(frozen=True, eq=False)
-class BacktestResult:
-    actual: Outcome
-    policies: list[Outcome]
-    start: int
-    days: int
-
-    def table(self) -> list[dict]:
-        """One row of totals per policy, the actual practice first."""
-        return [o.totals() for o in (self.actual, *self.policies)]
-
-    def wins(self, index: int = 0) -> np.ndarray:
-        """SKUs where policy `index` beats the actual practice: no more
-        stock-out days and a lower average stock value, or fewer stock-out
-        days at no more than the actual value."""
-        p, a = self.policies[index], self.actual
-        fewer_outs = p.stockout_days < a.stockout_days
-        cheaper = p.avg_value < a.avg_value
-        return ((p.stockout_days <= a.stockout_days) & cheaper) | (
-            fewer_outs & (p.avg_value <= a.avg_value)
-        )
 
 
 def _per_row(policies: Sequence[Policy], n: int, name: str, none: float) -> np.ndarray:
@@ -411,6 +297,28 @@ def _outcome(name, replay, demand, unit_cost, holding_rate, orders, k, keep_dail
     )
 
 
+def _check_arguments(policies, t_all, start, lead_times, recompute_every, holding):
+    """The replay's first day (start), once the arguments are checked."""
+    if not policies:
+        raise ValueError("policies must hold at least one Policy, got none")
+    if lead_times not in ("fixed", "sampled"):
+        raise ValueError(f"lead_times must be 'fixed' or 'sampled', got {lead_times!r}")
+    longest = max(p.window_days for p in policies)
+    start = longest if start is None else int(start)
+    if not longest <= start < t_all:
+        raise ValueError(
+            f"start must be in [{longest}, {t_all}) (the longest window, the "
+            f"history's days), got {start!r}"
+        )
+    if int(recompute_every) != recompute_every or recompute_every < 1:
+        raise ValueError(
+            f"recompute_every must be an integer >= 1, got {recompute_every!r}"
+        )
+    rate = as_float_array("holding_rate", holding, ndim=0)
+    fail("holding_rate", "must be >= 0", rate, rate < 0)
+    return start
+
+
 def backtest(
     history: History,
     policies: Sequence[Policy],
@@ -429,23 +337,9 @@ def backtest(
     it feed the first recompute). Carrying cost = average stock value x
     `holding_rate` (per year) x days / 365."""
     n, t_all = _check_history(history)
-    if not policies:
-        raise ValueError("policies must hold at least one Policy, got none")
-    if lead_times not in ("fixed", "sampled"):
-        raise ValueError(f"lead_times must be 'fixed' or 'sampled', got {lead_times!r}")
-    longest = max(p.window_days for p in policies)
-    start = longest if start is None else int(start)
-    if not longest <= start < t_all:
-        raise ValueError(
-            f"start must be in [{longest}, {t_all}) (the longest window, the "
-            f"history's days), got {start!r}"
-        )
-    if int(recompute_every) != recompute_every or recompute_every < 1:
-        raise ValueError(
-            f"recompute_every must be an integer >= 1, got {recompute_every!r}"
-        )
-    holding = as_float_array("holding_rate", holding_rate, ndim=0)
-    fail("holding_rate", "must be >= 0", holding, holding < 0)
+    start = _check_arguments(
+        policies, t_all, start, lead_times, recompute_every, holding_rate
+    )
     demand = np.asarray(history.demand, dtype=float)
     receipts = np.asarray(history.receipts, dtype=float)
     unit_cost = np.broadcast_to(np.asarray(history.unit_cost, dtype=float), (n,))
@@ -486,7 +380,7 @@ def backtest(
         days,
         keep_daily,
     )
-    rate = float(holding)
+    rate = float(holding_rate)
     demand_t = demand[:, start:]
     outcomes = [
         _outcome(
