@@ -96,6 +96,13 @@ class JitSimulate(models.TransientModel):
     jit_carrying_cost = fields.Monetary(string="Carrying Cost (JIT)", readonly=True)
     win_count = fields.Integer(string="Products Where JIT Wins", readonly=True)
 
+    @api.depends("profile_id")
+    def _compute_display_name(self):
+        for wizard in self:
+            wizard.display_name = self.env._(
+                "Simulate JIT: %(profile)s", profile=wizard.profile_id.display_name
+            )
+
     @api.model
     def _default_product_ids(self):
         ctx = self.env.context
