@@ -131,6 +131,11 @@ class TestJitSimulate(JitCase):
         self.assertEqual(fat_rule.jit_profile_id, self.sim_profile)
         self.assertEqual(fat_rule.location_id, self.stock)
         self.assertEqual(fat_rule.jit_state, "applied")  # computed at once
+        # The recompute sets what the replay's nights used: ADU 2 over the
+        # last 3 days, lead time 2 -> min 4, max 4 + 3 x 2 = 10.
+        self.assertEqual(
+            (fat_rule.product_min_qty, fat_rule.product_max_qty), (4.0, 10.0)
+        )
         self.assertFalse(self.thin_rule.jit_enabled)  # not ticked: unchanged
         self.assertEqual(self.thin_rule.product_max_qty, 5)
 
