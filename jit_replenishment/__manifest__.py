@@ -30,6 +30,7 @@
         "report/jit_consumption_report_views.xml",
         "views/menus.xml",
         "views/jit_sla_views.xml",
+        "wizards/jit_simulate_views.xml",
         "data/ir_cron_data.xml",
         "data/jit_sla_cron_data.xml",
     ],
