@@ -13,6 +13,8 @@ from jit_core.backtest import History, Policy
 from jit_core.backtest import backtest as run_backtest
 from jit_core.chart import have_matplotlib, write_chart
 
+from ..services import locations
+
 
 class _Rollback(Exception):
     """Leaves the savepoint of the temporary rules, carrying the history."""
@@ -264,12 +266,12 @@ class JitSimulate(models.TransientModel):
             True
         )
         row, rule = jit_core.match_keys(moves["product"], data["product_id"])
-        inside = rules._jit_tree_test(lookups, data["wh_path"], rule)
+        inside = locations.tree_test(lookups, data["wh_path"], rule)
         sign = (
-            inside(rules._jit_loc(lookups, moves["dst"][row]))
-            & vendor[rules._jit_loc(lookups, moves["src"][row])]
+            inside(locations.loc_index(lookups, moves["dst"][row]))
+            & vendor[locations.loc_index(lookups, moves["src"][row])]
         )
-        _row, rule, day, qty = rules._jit_rule_qty(
+        _row, rule, day, qty = locations.rule_qty(
             data, moves, row, rule, sign.astype(float)
         )
         kept = day < n_days
