@@ -27,7 +27,7 @@ import requests
 
 from . import __version__
 from .cli_backtest import add_backtest_parser, run_backtest
-from .cli_output import print_table
+from .cli_output import UsageError, print_table
 from .client import (
     OdooAuthenticationError,
     OdooConnectionError,
@@ -36,10 +36,6 @@ from .client import (
 
 EXIT_REFUSED, EXIT_USAGE, EXIT_CONNECTION, EXIT_AUTH = 1, 2, 3, 4
 DEFAULT_CONFIG = Path.home() / ".config" / "odoo-jit.ini"
-
-
-class UsageError(Exception):
-    """Bad or missing arguments / settings (exit code 2)."""
 
 
 def server_version(url: str, timeout: float = 10.0) -> dict:

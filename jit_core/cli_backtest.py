@@ -8,7 +8,7 @@ from pathlib import Path
 
 from .backtest import Policy, backtest
 from .chart import PLOT_HINT, have_matplotlib, write_chart
-from .cli_output import Progress, print_table
+from .cli_output import Progress, UsageError, print_table
 
 COLUMNS = [
     ("policy", "policy"),
@@ -119,8 +119,6 @@ def add_backtest_parser(sub, add_connection) -> None:
 
 def run_backtest(args, make_client) -> int:
     if args.holding_rate < 0:
-        from .cli import UsageError
-
         raise UsageError(f"--holding-rate must be >= 0, got {args.holding_rate}")
     if args.demo:
         from . import demo
@@ -146,8 +144,6 @@ def run_backtest(args, make_client) -> int:
     ]
     n, total_days = history.shape
     if total_days <= args.window:
-        from .cli import UsageError
-
         raise UsageError(
             f"--window {args.window} leaves no day to replay: the history has "
             f"{total_days} days"

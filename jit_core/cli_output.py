@@ -7,6 +7,10 @@ import sys
 from collections.abc import Sequence
 
 
+class UsageError(Exception):
+    """Bad or missing arguments / settings (exit code 2)."""
+
+
 def _cell(value) -> str:
     if (
         isinstance(value, list | tuple)
