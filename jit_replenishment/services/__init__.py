@@ -4,3 +4,5 @@ from . import pg
 from . import carrying_cost
 from . import consumption_adapter
 from . import inventory_snapshot
+from . import scan
+from . import scan_checks

@@ -1,14 +1,10 @@
 # Copyright 2026 JIT Replenishment Suite
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-"""ADAPTER: the reports' single access to the reordering rules' definition
-of consumption and stock-out days.
-
-Issue 11 moves that definition out of stock.warehouse.orderpoint into
-services/consumption.py (branch refactor/rules). Until it lands, this module
-calls the rules' own engine (``_jit_window``, ``_jit_done_moves``,
-``_jit_consumption``, ``_jit_stockout_mask``) instead of holding a second
-copy of it; when it lands, only the bodies of the functions below switch to
-services/consumption.py. Nothing else in the reports counts consumption.
+"""The reports' single access to the reordering rules' definition of
+consumption and stock-out days: services/consumption.py (what counts) and
+services/inputs.py (the company's days, the done moves, the stock-out mask),
+the very functions the recompute calls. Nothing else in the reports counts
+consumption or stock-out days.
 """
 
 from datetime import timedelta
@@ -18,15 +14,14 @@ import numpy as np
 from odoo import fields
 from odoo.tools import SQL
 
-from ..models.stock_warehouse_orderpoint import CONSUMING_USAGES
+from . import consumption, inputs
 
 
 def window(env, company, first_day, last_day):
     """The local days first_day..last_day (both included; last_day before
     today) of `company`, as the rules' engine describes a window: the UTC
     instant each day starts, plus the end of the last one."""
-    orderpoint = env["stock.warehouse.orderpoint"]
-    full = orderpoint._jit_window(
+    full = inputs.window(
         company, fields.Datetime.now(), (today(env, company) - first_day).days
     )
     n_days = (last_day - first_day).days + 1
@@ -41,9 +36,7 @@ def window(env, company, first_day, last_day):
 
 def today(env, company):
     """Today in the company's timezone, as the rules' engine counts days."""
-    days = env["stock.warehouse.orderpoint"]._jit_window(
-        company, fields.Datetime.now(), 1
-    )
+    days = inputs.window(company, fields.Datetime.now(), 1)
     return days["end_day"] + timedelta(days=1)
 
 
@@ -80,13 +73,14 @@ def daily_consumption(env, company, days):
              WHERE sm.state = 'done'
                AND sm.company_id = %(company)s
                AND sm.date >= %(start)s AND sm.date < %(end)s
-               AND (dst.usage IN %(usages)s OR src.usage = 'customer')
+               AND (dst.usage IN %(usages)s OR src.usage IN %(returns)s)
                AND pt.is_storable
             """,
             company=company.id,
             start=days["bounds"][0],
             end=days["bounds"][-1],
-            usages=CONSUMING_USAGES,
+            usages=consumption.CONSUMING_USAGES,
+            returns=consumption.RETURN_USAGES,
         )
     )
     products = cr.fetchall()
@@ -107,9 +101,9 @@ def daily_consumption(env, company, days):
         "uom_factor": np.tile(factors, n_wh),
     }
     orderpoint = env["stock.warehouse.orderpoint"]
-    moves = orderpoint._jit_done_moves(keys, days, consuming_only=True)
+    moves = inputs.done_moves(orderpoint, keys, days, consuming_only=True)
     n = n_wh * n_p
-    buckets, _booked = orderpoint._jit_consumption(
+    buckets, _booked = consumption.daily_consumption(
         keys, days, moves, np.zeros(n), np.zeros(n, dtype=np.int64)
     )
     return np.repeat(wh_ids, n_p), keys["product_id"], buckets
@@ -119,13 +113,10 @@ def stockout_days(env, orderpoints, days):
     """(n_rules, n_days) True where the rule's day closed with no stock in
     its location tree, as the rules count stock-out days (`days` must end
     yesterday: stock is rebuilt back from today's quants)."""
-    orderpoint = env["stock.warehouse.orderpoint"]
-    rules = orderpoints._jit_read_rules()
+    rules = inputs.read_rules(env, orderpoints.ids)
     tail = dict(days)
     company = orderpoints.company_id[:1]
-    full = orderpoint._jit_window(
-        company, fields.Datetime.now(), days["n_days"], tail=True
-    )
+    full = inputs.window(company, fields.Datetime.now(), days["n_days"], tail=True)
     tail.update(bounds=full["bounds"], bounds_us=full["bounds_us"])
-    moves = orderpoint._jit_done_moves(rules, tail, consuming_only=False)
-    return rules["id"], orderpoint._jit_stockout_mask(rules, tail, moves)
+    moves = inputs.done_moves(orderpoints, rules, tail, consuming_only=False)
+    return rules["id"], inputs.stockout_mask(env, rules, tail, moves)

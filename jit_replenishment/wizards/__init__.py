@@ -1,1 +1,3 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from . import jit_simulate
 from . import jit_snapshot_backfill
