@@ -238,6 +238,8 @@ def build(args, env):
         "today": today,
     }
     # Pieces of the year cut at ISO week and month starts; fast movers: days.
+    # Rows go in by day, as the daily job writes them (the physical order
+    # matters: a day's open rows sit together).
     cr.execute(
         """
         CREATE TEMP TABLE bench_cuts AS
@@ -267,6 +269,7 @@ def build(args, env):
          CROSS JOIN LATERAL (
                 SELECT 50 + ((pp.id + (c.f - %(first)s)) %% 50) AS q) qq
          WHERE pp.id >= %(prod)s AND pp.id < %(prod)s + %(n)s
+         ORDER BY c.f, pp.id
         """,
         params,
     )

@@ -269,8 +269,7 @@ def _quantities_sql(company, days, i, init):
                COALESCE(o.product_id, d.product_id) AS product_id,
                COALESCE(o.qty, 0) + COALESCE(d.qty, 0) AS qty,
                d.qty IS NOT NULL AS moved
-          FROM (SELECT * FROM jit_inventory_snapshot
-                 WHERE company_id = %(company)s AND date_to IS NULL) o
+          FROM jit_snap_open o
           FULL JOIN (%(day)s) d
             ON d.warehouse_id = o.warehouse_id AND d.product_id = o.product_id
         """,
@@ -284,14 +283,27 @@ def _step(env, company, days, i, init, consumption):
     cr = env.cr
     day = days["start_day"] + timedelta(days=i)
     start, end = days["bounds"][i], days["bounds"][i + 1]
-    cr.execute(SQL("DROP TABLE IF EXISTS jit_snap_new"))
+    # The open rows, read once (they lie all over a table of millions of
+    # rows): the state of the previous day.
+    cr.execute(SQL("DROP TABLE IF EXISTS jit_snap_open, jit_snap_new"))
+    cr.execute(
+        SQL(
+            """
+            CREATE TEMP TABLE jit_snap_open AS
+            SELECT id, warehouse_id, product_id, qty, unit_cost, value
+              FROM jit_inventory_snapshot
+             WHERE company_id = %s AND date_to IS NULL
+            """,
+            company.id,
+        )
+    )
+    cr.execute(SQL("ANALYZE jit_snap_open"))
     cr.execute(
         SQL(
             """
             CREATE TEMP TABLE jit_snap_new AS
             WITH q AS (%(quantities)s),
-            o AS (SELECT * FROM jit_inventory_snapshot
-                   WHERE company_id = %(company)s AND date_to IS NULL),
+            o AS (SELECT * FROM jit_snap_open),
             p AS (SELECT product_id FROM q WHERE moved
                   UNION
                   SELECT product_id FROM stock_valuation_layer
