@@ -112,8 +112,19 @@ class ProductProduct(models.Model):
         )
         created = Orderpoint.create(vals_list)
         orderpoints = existing | created
-        orderpoints.action_jit_recompute()
-        return self.action_view_jit_orderpoints()
+        runs = orderpoints._jit_recompute(origin="manual")
+        return Orderpoint._jit_notify(
+            self.env._("JIT enabled"),
+            self.env._(
+                "JIT enabled on %(rules)s rule(s) of %(products)s product(s) "
+                "(%(created)s rule(s) created). %(summary)s",
+                rules=len(orderpoints),
+                products=len(storable),
+                created=len(created),
+                summary=Orderpoint._jit_run_summary(runs),
+            ),
+            next_action=self.action_view_jit_orderpoints(),
+        )
 
     def action_jit_disable(self):
         self.env["stock.warehouse.orderpoint"].check_access("write")

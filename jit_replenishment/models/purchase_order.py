@@ -12,6 +12,9 @@ from ..services.pg import is_concurrency_error
 _logger = logging.getLogger(__name__)
 
 API_PATHS = ("/xmlrpc", "/jsonrpc", "/json/")
+# Confirmation channels that are the vendor's own answer (the mail's
+# acknowledgement link and the token link land in the portal).
+JIT_VENDOR_CHANNELS = ("portal", "api")
 
 
 class PurchaseOrder(models.Model):
@@ -41,7 +44,7 @@ class PurchaseOrder(models.Model):
             ("confirmed", "Confirmed"),
             ("rejected", "Rejected by Vendor"),
         ],
-        string="Vendor Response",
+        string="Vendor Status",
         readonly=True,
         copy=False,
     )
@@ -58,7 +61,22 @@ class PurchaseOrder(models.Model):
         copy=False,
     )
     jit_rejected_at = fields.Datetime(string="Rejected At", readonly=True, copy=False)
-    jit_rejection_reason = fields.Char(readonly=True, copy=False)
+    jit_rejection_reason = fields.Char(
+        string="Rejection Reason", readonly=True, copy=False
+    )
+    # What the buyer reads on the JIT tab (not stored).
+    jit_vendor_answer = fields.Char(
+        string="Vendor Response",
+        compute="_compute_jit_answer",
+        help="The vendor's own answer (portal, link in the mail, API); empty "
+        "when the order was confirmed without one.",
+    )
+    jit_confirmation_note = fields.Char(
+        string="Confirmation",
+        compute="_compute_jit_answer",
+        help="Who confirmed the order: the vendor, the buyer, or the scheduler "
+        "for a trusted vendor.",
+    )
     jit_original_order_id = fields.Many2one(
         "purchase.order",
         string="Re-issued From",
@@ -215,6 +233,27 @@ class PurchaseOrder(models.Model):
         return dict(
             self._fields["jit_fallback_reason"]._description_selection(self.env)
         ).get(reason, reason or "")
+
+    @api.depends("jit_vendor_state", "jit_confirmation_channel")
+    def _compute_jit_answer(self):
+        _ = self.env._
+        notes = {
+            "portal": _("Confirmed by vendor, in the portal"),
+            "api": _("Confirmed by vendor, through the API"),
+            "buyer": _("Confirmed by buyer"),
+            "auto": _("Confirmed automatically (trusted vendor)"),
+        }
+        for order in self:
+            state = order.jit_vendor_state
+            by_vendor = order.jit_confirmation_channel in JIT_VENDOR_CHANNELS
+            order.jit_confirmation_note = (
+                state == "confirmed" and notes.get(order.jit_confirmation_channel)
+            ) or False
+            order.jit_vendor_answer = {
+                "pending": _("Awaiting vendor"),
+                "rejected": _("Rejected by vendor"),
+                "confirmed": by_vendor and _("Confirmed by vendor"),
+            }.get(state) or False
 
     def button_confirm(self):
         self._jit_lock()

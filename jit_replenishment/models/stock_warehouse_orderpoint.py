@@ -44,6 +44,18 @@ JIT_ADU_SOURCES = [
     ("seed", "Seed"),
 ]
 
+# States in which the computed min/max differ from the rule's own.
+JIT_PROPOSAL_STATES = ("waiting", "rejected", "frozen")
+
+
+def _jit_pct(old, new):
+    """'+25%' from old to new; 'new' when there was nothing before."""
+    if not old:
+        return "=" if not new else "new"  # a first value, no percentage
+    change = (new - old) / old * 100
+    return f"{change:+.0f}%" if round(change) else "="
+
+
 # Written by the recompute and by approvals only, never typed on a JIT rule.
 JIT_MANAGED_FIELDS = ("product_min_qty", "product_max_qty")
 
@@ -234,6 +246,35 @@ class StockWarehouseOrderpoint(models.Model):
         "maximum of this JIT rule as they are; it still computes and shows "
         "its proposal.",
     )
+    # --- what the buyer reads on the list and the form (not stored) ------
+    jit_proposal_shown = fields.Boolean(
+        string="Proposal Differs",
+        compute="_compute_jit_proposal",
+        help="The computed minimum and maximum are not the rule's: they wait "
+        "for approval, were rejected, or the rule is frozen.",
+    )
+    jit_change_summary = fields.Char(
+        string="Change",
+        compute="_compute_jit_proposal",
+        help="Change of the proposed minimum and maximum from the current ones.",
+    )
+    jit_change_reason = fields.Char(
+        string="Why",
+        compute="_compute_jit_change_reason",
+        help="What moved between the previous run and the last one: average "
+        "daily usage (ADU), its spread (σ), lead time or profile.",
+    )
+    jit_approval_note = fields.Char(
+        string="Proposed By",
+        compute="_compute_jit_approval_note",
+        help="The JIT run whose proposal waits for approval, and when it ran.",
+    )
+    jit_profile_summary = fields.Char(
+        string="Profile",
+        compute="_compute_jit_profile_summary",
+        help="The JIT profile this rule uses and where it comes from (the "
+        "rule, the product, the product category or the company default).",
+    )
 
     def _compute_jit_last_run_id(self):
         last = {}
@@ -249,6 +290,123 @@ class StockWarehouseOrderpoint(models.Model):
             last = dict(self.env.cr.fetchall())
         for op in self:
             op.jit_last_run_id = last.get(op.id, False)
+
+    @api.depends(
+        "jit_state", "jit_min_qty", "jit_max_qty", "product_min_qty", "product_max_qty"
+    )
+    def _compute_jit_proposal(self):
+        for op in self:
+            shown = op.jit_enabled and op.jit_state in JIT_PROPOSAL_STATES
+            op.jit_proposal_shown = shown
+            op.jit_change_summary = (
+                f"{_jit_pct(op.product_min_qty, op.jit_min_qty)}"
+                f" / {_jit_pct(op.product_max_qty, op.jit_max_qty)}"
+                if shown
+                else False
+            )
+
+    def _compute_jit_change_reason(self):
+        lines = self._jit_last_two_lines()
+        for op in self:
+            last, previous = lines.get(op.id, (None, None))
+            op.jit_change_reason = (
+                op._jit_describe_change(last, previous) if last else False
+            )
+
+    def _jit_last_two_lines(self):
+        """{rule id: (its last run line, the one before or None)}: one query."""
+        if not self.ids:
+            return {}
+        Line = self.env["jit.run.line"]
+        Line.flush_model(["orderpoint_id", "run_id"])
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT id FROM (
+                    SELECT id, run_id, ROW_NUMBER() OVER (
+                               PARTITION BY orderpoint_id ORDER BY run_id DESC, id DESC
+                           ) AS rank
+                      FROM jit_run_line
+                     WHERE orderpoint_id = ANY(%s)
+                ) ranked
+                 WHERE rank <= 2
+                 ORDER BY run_id DESC, id DESC
+                """,
+                self.ids,
+            )
+        )
+        result = {}
+        for line in Line.browse([row[0] for row in self.env.cr.fetchall()]):
+            last, _previous = result.get(line.orderpoint_id.id, (None, None))
+            result[line.orderpoint_id.id] = (last or line, line if last else None)
+        return result
+
+    def _jit_describe_change(self, last, previous):
+        """The figures of the last run line that moved from the previous one
+        (by more than 1 %), in words: 'ADU 2.00 → 3.00, lead time 7.0 → 10.0 days'."""
+        _ = self.env._
+        if last.state in ("no_history", "failed"):
+            return last.message or False
+        if not previous:
+            return _(
+                "First computation: ADU %(adu)s, σ %(sigma)s, lead time %(lt)s days "
+                "(%(profile)s)",
+                adu=f"{last.adu:.2f}",
+                sigma=f"{last.sigma_demand:.2f}",
+                lt=f"{last.lead_time:.1f}",
+                profile=last.profile_id.name or "",
+            )
+        parts = [
+            _("%(label)s %(old)s → %(new)s", label=label, old=fmt(old), new=fmt(new))
+            for label, old, new, fmt in (
+                (_("ADU"), previous.adu, last.adu, "{:.2f}".format),
+                (_("σ"), previous.sigma_demand, last.sigma_demand, "{:.2f}".format),
+                (
+                    _("lead time"),
+                    previous.lead_time,
+                    last.lead_time,
+                    lambda v: _("%(days)s days", days=f"{v:.1f}"),
+                ),
+            )
+            if abs(new - old) > 0.01 * max(abs(old), abs(new), 1e-9)
+        ]
+        if previous.profile_id != last.profile_id:
+            parts.append(
+                _(
+                    "profile %(old)s → %(new)s",
+                    old=previous.profile_id.name or "-",
+                    new=last.profile_id.name or "-",
+                )
+            )
+        return ", ".join(parts) or _("Same inputs as the previous run")
+
+    @api.depends("jit_approval_run_id")
+    def _compute_jit_approval_note(self):
+        for op in self:
+            run = op.jit_approval_run_id
+            op.jit_approval_note = run and run._jit_describe()
+
+    @api.depends("jit_profile_id", "jit_profile_used_id", "product_id")
+    def _compute_jit_profile_summary(self):
+        _ = self.env._
+        for op in self:
+            profile = op.jit_profile_used_id or op.jit_profile_id
+            where = _("set on this rule") if op.jit_profile_id else ""
+            product = op.product_id.product_tmpl_id.with_company(op.company_id)
+            if not where and product.jit_profile_id:
+                profile, where = product.jit_profile_id, _("from the product")
+            categ = product.categ_id.with_company(op.company_id)
+            while not where and categ:
+                if categ.jit_profile_id:
+                    profile = categ.jit_profile_id
+                    where = _("from the product category %(name)s", name=categ.name)
+                categ = categ.parent_id
+            if not where:
+                profile = op.company_id.jit_profile_id
+                where = _("company default")
+            op.jit_profile_summary = profile and _(
+                "%(name)s, %(where)s", name=profile.name, where=where
+            )
 
     def _compute_lead_days(self):
         """Odoo's lead days date of JIT rules uses the same vendor line as
@@ -330,26 +488,40 @@ class StockWarehouseOrderpoint(models.Model):
             raise UserError(self.env._("None of the selected rules has JIT enabled."))
         rules.check_access("write")
         runs = rules._jit_recompute(origin="manual")
+        return self._jit_notify(self.env._("JIT recomputed"), self._jit_run_summary(runs))
+
+    def _jit_run_summary(self, runs):
+        """What these runs did, in one sentence (zero counts left out)."""
+        counts = [
+            (sum(runs.mapped(fname)), label)
+            for fname, label in (
+                ("applied_count", self.env._("applied")),
+                ("waiting_count", self.env._("waiting for approval")),
+                ("no_history_count", self.env._("still without history")),
+                ("no_lead_time_count", self.env._("without lead time")),
+                ("insufficient_count", self.env._("with too little data")),
+                ("failed_count", self.env._("failed")),
+            )
+        ]
+        return self.env._(
+            "%(rules)s rule(s) recomputed: %(details)s.",
+            rules=sum(runs.mapped("rule_count")),
+            details=", ".join(f"{n} {label}" for n, label in counts if n)
+            or self.env._("nothing to do"),
+        )
+
+    @api.model
+    def _jit_notify(self, title, message, kind="success", next_action=None):
+        """A notification that closes the dialog (or opens next_action)."""
         return {
             "type": "ir.actions.client",
             "tag": "display_notification",
             "params": {
-                "type": "success",
-                "title": self.env._("JIT recomputed"),
-                "message": self.env._(
-                    "%(rules)s rule(s): %(applied)s applied, %(waiting)s waiting "
-                    "for approval, %(no_history)s without history, "
-                    "%(no_lead_time)s without lead time, "
-                    "%(insufficient)s with insufficient data, %(failed)s failed.",
-                    rules=sum(runs.mapped("rule_count")),
-                    applied=sum(runs.mapped("applied_count")),
-                    waiting=sum(runs.mapped("waiting_count")),
-                    no_history=sum(runs.mapped("no_history_count")),
-                    no_lead_time=sum(runs.mapped("no_lead_time_count")),
-                    insufficient=sum(runs.mapped("insufficient_count")),
-                    failed=sum(runs.mapped("failed_count")),
-                ),
-                "next": {"type": "ir.actions.act_window_close"},
+                "type": kind,
+                "title": title,
+                "message": message,
+                "sticky": False,
+                "next": next_action or {"type": "ir.actions.act_window_close"},
             },
         }
 
@@ -375,7 +547,14 @@ class StockWarehouseOrderpoint(models.Model):
                 }
             )
         waiting._jit_settle_approvals(self.env._("Approved"))
-        return True
+        return self._jit_notify_settled(
+            waiting,
+            self.env._("JIT changes approved"),
+            self.env._(
+                "%(count)s rule(s) approved: their new minimum and maximum apply now.",
+                count=len(waiting),
+            ),
+        )
 
     def action_jit_reject(self):
         """The rejection holds until the computed values move away from the
@@ -397,7 +576,26 @@ class StockWarehouseOrderpoint(models.Model):
                 }
             )
         waiting._jit_settle_approvals(self.env._("Rejected"))
-        return True
+        return self._jit_notify_settled(
+            waiting,
+            self.env._("JIT changes rejected"),
+            self.env._(
+                "%(count)s rule(s) rejected: they keep their current minimum and "
+                "maximum.",
+                count=len(waiting),
+            ),
+        )
+
+    def _jit_notify_settled(self, settled, title, message):
+        """Notification of an approval or rejection of `settled` among self."""
+        skipped = len(self) - len(settled)
+        text = message
+        if skipped:
+            text += " " + self.env._(
+                "%(count)s selected rule(s) were not waiting for approval.",
+                count=skipped,
+            )
+        return self._jit_notify(title, text, "success" if settled else "warning")
 
     def action_view_jit_runs(self):
         self.ensure_one()
