@@ -36,10 +36,19 @@ WIDTH, HEIGHT = 1400, 900
 SCREENS = [
     ("jit-rules", "jit_replenishment.action_jit_orderpoints", None, None),
     ("jit-rule-waiting", "jit_replenishment.action_jit_orderpoints", "waiting", None),
-    ("jit-consumption", "jit_replenishment.action_jit_orderpoints", "waiting",
-     "document.querySelector(\"button[name='action_view_jit_consumption']\").click()"),
+    (
+        "jit-consumption",
+        "jit_replenishment.action_jit_orderpoints",
+        "waiting",
+        "document.querySelector(\"button[name='action_view_jit_consumption']\").click()",
+    ),
     ("jit-runs", "jit_replenishment.action_jit_run", None, None),
-    ("jit-vendor-sla", "base.action_partner_supplier_form", "vendor", None),
+    (
+        "jit-vendor-sla",
+        "base.action_partner_supplier_form",
+        "vendor",
+        "document.querySelector(\".o_notebook a.nav-link[name='jit_sla']\").click()",
+    ),
 ]
 
 
@@ -68,7 +77,10 @@ class Odoo:
 
     def call(self, model, method, *args, **kwargs):
         return self.rpc(
-            "/web/dataset/call_kw", model=model, method=method, args=list(args),
+            "/web/dataset/call_kw",
+            model=model,
+            method=method,
+            args=list(args),
             kwargs=kwargs,
         )
 
@@ -77,12 +89,16 @@ class Odoo:
         path = f"/odoo/action-{action}"
         if which == "waiting":
             ids = self.call(
-                "stock.warehouse.orderpoint", "search",
-                [("jit_enabled", "=", True), ("jit_state", "=", "waiting")], limit=1,
+                "stock.warehouse.orderpoint",
+                "search",
+                [("jit_enabled", "=", True), ("jit_state", "=", "waiting")],
+                limit=1,
             )
         elif which == "vendor":
             ids = self.call(
-                "res.partner", "search", [("jit_sla_contract_ids", "!=", False)],
+                "res.partner",
+                "search",
+                [("jit_sla_contract_ids", "!=", False)],
                 limit=1,
             )
         else:
@@ -103,16 +119,28 @@ class Chromium:
         self.profile = tempfile.mkdtemp()
         binary = os.environ.get("CHROMIUM") or shutil.which("chromium") or "chromium"
         self.proc = subprocess.Popen(
-            [binary, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-             "--disable-background-networking", "--disable-component-update",
-             "--disable-sync", f"--user-data-dir={self.profile}",
-             f"--remote-debugging-port={port}", f"--window-size={WIDTH},{HEIGHT}",
-             "about:blank"],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            [
+                binary,
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                f"--user-data-dir={self.profile}",
+                f"--remote-debugging-port={port}",
+                f"--window-size={WIDTH},{HEIGHT}",
+                "about:blank",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
         )
         for _attempt in range(100):
             try:
-                tabs = json.load(urllib.request.urlopen(f"http://127.0.0.1:{port}/json"))
+                tabs = json.load(
+                    urllib.request.urlopen(f"http://127.0.0.1:{port}/json")
+                )
                 break
             except OSError:
                 time.sleep(0.2)
@@ -124,14 +152,18 @@ class Chromium:
 
     def send(self, method, **params):
         self.counter += 1
-        self.ws.send(json.dumps({"id": self.counter, "method": method, "params": params}))
+        self.ws.send(
+            json.dumps({"id": self.counter, "method": method, "params": params})
+        )
         while True:
             message = json.loads(self.ws.recv())
             if message.get("id") == self.counter:
                 return message.get("result", {})
 
     def evaluate(self, expression):
-        result = self.send("Runtime.evaluate", expression=expression, returnByValue=True)
+        result = self.send(
+            "Runtime.evaluate", expression=expression, returnByValue=True
+        )
         return result.get("result", {}).get("value")
 
     def wait_idle(self, timeout=20.0):
@@ -154,8 +186,19 @@ class Chromium:
 def shrink(path):
     """Lossless (optipng) or palette (pngquant) reduction when available."""
     if shutil.which("pngquant"):
-        subprocess.run(["pngquant", "--force", "--skip-if-larger", "--output",
-                        str(path), "--quality", "70-90", str(path)], check=False)
+        subprocess.run(
+            [
+                "pngquant",
+                "--force",
+                "--skip-if-larger",
+                "--output",
+                str(path),
+                "--quality",
+                "70-90",
+                str(path),
+            ],
+            check=False,
+        )
     if shutil.which("optipng"):
         subprocess.run(["optipng", "-quiet", "-o2", str(path)], check=False)
 
@@ -175,14 +218,26 @@ def main():
     try:
         host = args.url.split("//")[1].split(":")[0].split("/")[0]
         browser.send("Network.enable")
-        browser.send("Network.setCookie", name="session_id", value=odoo.session_id,
-                     domain=host, path="/")
-        browser.send("Emulation.setDeviceMetricsOverride", width=WIDTH, height=HEIGHT,
-                     deviceScaleFactor=1, mobile=False)
+        browser.send(
+            "Network.setCookie",
+            name="session_id",
+            value=odoo.session_id,
+            domain=host,
+            path="/",
+        )
+        browser.send(
+            "Emulation.setDeviceMetricsOverride",
+            width=WIDTH,
+            height=HEIGHT,
+            deviceScaleFactor=1,
+            mobile=False,
+        )
         for name, action, which, script in SCREENS:
             if args.only and name not in args.only:
                 continue
-            browser.send("Page.navigate", url=odoo.base + odoo.record_path(action, which))
+            browser.send(
+                "Page.navigate", url=odoo.base + odoo.record_path(action, which)
+            )
             time.sleep(1)
             browser.wait_idle()
             if script:

@@ -86,7 +86,9 @@ class JitRun(models.Model):
         if self.origin == "install":
             return self.env._("Run at install, %(when)s", when=when)
         return self.env._(
-            "Recompute by %(user)s on %(when)s", user=self.user_id.name or "-", when=when
+            "Recompute by %(user)s on %(when)s",
+            user=self.user_id.name or "-",
+            when=when,
         )
 
     def _search_name(self, operator, value):

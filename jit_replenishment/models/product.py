@@ -143,8 +143,21 @@ class ProductProduct(models.Model):
         return action
 
     def action_view_jit_consumption(self):
-        action = self.env["ir.actions.act_window"]._for_xml_id(
-            "jit_replenishment.action_jit_consumption_report"
-        )
-        action["domain"] = [("product_id", "in", self.ids)]
+        """One product: its consumption with ADU, min and max (the chart);
+        several: a line of consumption per product."""
+        if len(self) == 1:
+            action = self.env["ir.actions.act_window"]._for_xml_id(
+                "jit_replenishment.action_jit_consumption_chart"
+            )
+            action["name"] = action["display_name"] = self.env._(
+                "Consumption of %(product)s", product=self.display_name
+            )
+        else:
+            action = self.env["ir.actions.act_window"]._for_xml_id(
+                "jit_replenishment.action_jit_consumption_report"
+            )
+            action["domain"] = [("product_id", "in", self.ids)]
+        action["context"] = {"search_default_filter_last_90_days": 1}
+        if len(self) == 1:
+            action["context"]["search_default_product_id"] = self.id
         return action

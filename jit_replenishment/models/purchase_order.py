@@ -236,12 +236,11 @@ class PurchaseOrder(models.Model):
 
     @api.depends("jit_vendor_state", "jit_confirmation_channel")
     def _compute_jit_answer(self):
-        _ = self.env._
         notes = {
-            "portal": _("Confirmed by vendor, in the portal"),
-            "api": _("Confirmed by vendor, through the API"),
-            "buyer": _("Confirmed by buyer"),
-            "auto": _("Confirmed automatically (trusted vendor)"),
+            "portal": self.env._("Confirmed by vendor, in the portal"),
+            "api": self.env._("Confirmed by vendor, through the API"),
+            "buyer": self.env._("Confirmed by buyer"),
+            "auto": self.env._("Confirmed automatically (trusted vendor)"),
         }
         for order in self:
             state = order.jit_vendor_state
@@ -250,9 +249,9 @@ class PurchaseOrder(models.Model):
                 state == "confirmed" and notes.get(order.jit_confirmation_channel)
             ) or False
             order.jit_vendor_answer = {
-                "pending": _("Awaiting vendor"),
-                "rejected": _("Rejected by vendor"),
-                "confirmed": by_vendor and _("Confirmed by vendor"),
+                "pending": self.env._("Awaiting vendor"),
+                "rejected": self.env._("Rejected by vendor"),
+                "confirmed": by_vendor and self.env._("Confirmed by vendor"),
             }.get(state) or False
 
     def button_confirm(self):

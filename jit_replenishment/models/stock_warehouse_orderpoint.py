@@ -344,11 +344,10 @@ class StockWarehouseOrderpoint(models.Model):
     def _jit_describe_change(self, last, previous):
         """The figures of the last run line that moved from the previous one
         (by more than 1 %), in words: 'ADU 2.00 → 3.00, lead time 7.0 → 10.0 days'."""
-        _ = self.env._
         if last.state in ("no_history", "failed"):
             return last.message or False
         if not previous:
-            return _(
+            return self.env._(
                 "First computation: ADU %(adu)s, σ %(sigma)s, lead time %(lt)s days "
                 "(%(profile)s)",
                 adu=f"{last.adu:.2f}",
@@ -357,55 +356,65 @@ class StockWarehouseOrderpoint(models.Model):
                 profile=last.profile_id.name or "",
             )
         parts = [
-            _("%(label)s %(old)s → %(new)s", label=label, old=fmt(old), new=fmt(new))
+            self.env._(
+                "%(label)s %(old)s → %(new)s", label=label, old=fmt(old), new=fmt(new)
+            )
             for label, old, new, fmt in (
-                (_("ADU"), previous.adu, last.adu, "{:.2f}".format),
-                (_("σ"), previous.sigma_demand, last.sigma_demand, "{:.2f}".format),
+                (self.env._("ADU"), previous.adu, last.adu, "{:.2f}".format),
                 (
-                    _("lead time"),
+                    self.env._("σ"),
+                    previous.sigma_demand,
+                    last.sigma_demand,
+                    "{:.2f}".format,
+                ),
+                (
+                    self.env._("lead time"),
                     previous.lead_time,
                     last.lead_time,
-                    lambda v: _("%(days)s days", days=f"{v:.1f}"),
+                    lambda v: self.env._("%(days)s days", days=f"{v:.1f}"),
                 ),
             )
             if abs(new - old) > 0.01 * max(abs(old), abs(new), 1e-9)
         ]
         if previous.profile_id != last.profile_id:
             parts.append(
-                _(
+                self.env._(
                     "profile %(old)s → %(new)s",
                     old=previous.profile_id.name or "-",
                     new=last.profile_id.name or "-",
                 )
             )
-        return ", ".join(parts) or _("Same inputs as the previous run")
+        return ", ".join(parts) or self.env._("Same inputs as the previous run")
 
     @api.depends("jit_approval_run_id")
     def _compute_jit_approval_note(self):
         for op in self:
             run = op.jit_approval_run_id
-            op.jit_approval_note = run and run._jit_describe()
+            op.jit_approval_note = run._jit_describe() if run else False
 
     @api.depends("jit_profile_id", "jit_profile_used_id", "product_id")
     def _compute_jit_profile_summary(self):
-        _ = self.env._
         for op in self:
             profile = op.jit_profile_used_id or op.jit_profile_id
-            where = _("set on this rule") if op.jit_profile_id else ""
+            where = self.env._("set on this rule") if op.jit_profile_id else ""
             product = op.product_id.product_tmpl_id.with_company(op.company_id)
             if not where and product.jit_profile_id:
-                profile, where = product.jit_profile_id, _("from the product")
+                profile, where = product.jit_profile_id, self.env._("from the product")
             categ = product.categ_id.with_company(op.company_id)
             while not where and categ:
                 if categ.jit_profile_id:
                     profile = categ.jit_profile_id
-                    where = _("from the product category %(name)s", name=categ.name)
+                    where = self.env._(
+                        "from the product category %(name)s", name=categ.name
+                    )
                 categ = categ.parent_id
             if not where:
                 profile = op.company_id.jit_profile_id
-                where = _("company default")
-            op.jit_profile_summary = profile and _(
-                "%(name)s, %(where)s", name=profile.name, where=where
+                where = self.env._("company default")
+            op.jit_profile_summary = (
+                self.env._("%(name)s, %(where)s", name=profile.name, where=where)
+                if profile
+                else False
             )
 
     def _compute_lead_days(self):
@@ -488,7 +497,9 @@ class StockWarehouseOrderpoint(models.Model):
             raise UserError(self.env._("None of the selected rules has JIT enabled."))
         rules.check_access("write")
         runs = rules._jit_recompute(origin="manual")
-        return self._jit_notify(self.env._("JIT recomputed"), self._jit_run_summary(runs))
+        return self._jit_notify(
+            self.env._("JIT recomputed"), self._jit_run_summary(runs)
+        )
 
     def _jit_run_summary(self, runs):
         """What these runs did, in one sentence (zero counts left out)."""
@@ -606,8 +617,21 @@ class StockWarehouseOrderpoint(models.Model):
         return action
 
     def action_view_jit_consumption(self):
+        """This rule's consumption with its ADU, min and max on one chart;
+        the product shows in the search facets and the title."""
         self.ensure_one()
-        return self.product_id.action_view_jit_consumption()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "jit_replenishment.action_jit_consumption_chart"
+        )
+        action["name"] = action["display_name"] = self.env._(
+            "Consumption of %(product)s", product=self.product_id.display_name
+        )
+        action["domain"] = [("orderpoint_id", "=", self.id)]
+        action["context"] = {
+            "search_default_product_id": self.product_id.id,
+            "search_default_filter_last_90_days": 1,
+        }
+        return action
 
     # ------------------------------------------------------------------
     # scheduler

@@ -1,1 +1,2 @@
 from . import jit_consumption_report
+from . import jit_consumption_chart
