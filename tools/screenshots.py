@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
 """Screenshots of the main JIT screens (1400x900) for the README.
 
-Usage (against a running Odoo with the demo data, e.g. ``make run``)::
+Usage (against a running Odoo with the demo data, e.g. ``make run``; it
+changes the demo: the bearing's vendor delay becomes 30 days and its rule is
+recomputed, so that one proposal waits for approval, unless --no-prepare)::
 
     python tools/screenshots.py http://127.0.0.1:8069 jit_demo admin admin \
         jit_replenishment/static/description/screenshots [--only NAME ...]
@@ -82,6 +84,30 @@ class Odoo:
             method=method,
             args=list(args),
             kwargs=kwargs,
+        )
+
+    def prepare_waiting_approval(self, code="JIT-BRG-6204", delay=30):
+        """The demo's bearing vendor now needs `delay` days: recomputing its
+        rule proposes a larger min/max, which waits for approval (done as a
+        buyer would: the vendor price line, then Recompute now)."""
+        rules = self.call(
+            "stock.warehouse.orderpoint",
+            "search_read",
+            [("product_id.default_code", "=", code), ("jit_enabled", "=", True)],
+            fields=["jit_state", "product_tmpl_id"],
+        )
+        if not rules or rules[0]["jit_state"] == "waiting":
+            return
+        lines = self.call(
+            "product.supplierinfo",
+            "search",
+            [("product_tmpl_id", "=", rules[0]["product_tmpl_id"][0])],
+        )
+        self.call("product.supplierinfo", "write", lines, {"delay": delay})
+        self.call(
+            "stock.warehouse.orderpoint",
+            "action_jit_recompute",
+            [rule["id"] for rule in rules],
         )
 
     def record_path(self, action, which):
@@ -211,9 +237,17 @@ def main():
     parser.add_argument("password")
     parser.add_argument("outdir", type=Path)
     parser.add_argument("--only", nargs="*", help="screen names to take")
+    parser.add_argument(
+        "--no-prepare",
+        action="store_true",
+        help="do not make the demo bearing's rule wait for approval first "
+        "(its vendor delay becomes 30 days and the rule is recomputed)",
+    )
     args = parser.parse_args()
     args.outdir.mkdir(parents=True, exist_ok=True)
     odoo = Odoo(args.url, args.db, args.login, args.password)
+    if not args.no_prepare:
+        odoo.prepare_waiting_approval()
     browser = Chromium()
     try:
         host = args.url.split("//")[1].split(":")[0].split("/")[0]

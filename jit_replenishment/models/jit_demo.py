@@ -126,15 +126,3 @@ class JitDemo(models.AbstractModel):
         )
         order.write({"state": "sent"})
         return order
-
-    @api.model
-    def _load_waiting_approval(self, product_id, delay=30):
-        """The product's vendor now needs `delay` days: the nightly run
-        proposes a larger minimum and maximum, which waits for approval."""
-        product = self.env["product.product"].browse(product_id)
-        product.seller_ids.write({"delay": delay})
-        rules = self.env["stock.warehouse.orderpoint"].search(
-            [("jit_enabled", "=", True), ("company_id", "=", self.env.company.id)]
-        )
-        return rules._jit_recompute(origin="cron")
-
