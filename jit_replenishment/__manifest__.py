@@ -33,6 +33,9 @@
         "data/ir_cron_data.xml",
         "data/jit_sla_cron_data.xml",
     ],
+    "assets": {
+        "web.assets_tests": ["jit_replenishment/static/tests/tours/*.js"],
+    },
     "demo": ["demo/jit_demo.xml", "demo/jit_supplier_demo.xml"],
     "post_init_hook": "post_init_hook",
     "uninstall_hook": "uninstall_hook",

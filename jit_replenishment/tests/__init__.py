@@ -9,3 +9,4 @@ from . import test_jit_vendor_route
 from . import test_jit_rights
 from . import test_jit_approvals
 from . import test_jit_screens
+from . import test_jit_tour
