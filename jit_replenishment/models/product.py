@@ -136,10 +136,9 @@ class ProductProduct(models.Model):
 
     def action_view_jit_orderpoints(self):
         action = self.env["ir.actions.act_window"]._for_xml_id(
-            "stock.action_orderpoint_replenish"
+            "jit_replenishment.action_jit_orderpoints"
         )
         action["domain"] = [("product_id", "in", self.ids)]
-        action["context"] = {"search_default_filter_jit": 1}
         return action
 
     def action_view_jit_consumption(self):

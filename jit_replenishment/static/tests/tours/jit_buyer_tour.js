@@ -48,7 +48,7 @@ registry.category("web_tour.tours").add("jit_replenishment_buyer_path", {
         },
         {
             content: "Open the rule",
-            trigger: `${ROW} .o_list_record_open_form_view button`,
+            trigger: `${ROW} td.o_list_record_open_form_view`,
             run: "click",
         },
         {
