@@ -11,7 +11,7 @@ recomputed, so that one proposal waits for approval, unless --no-prepare)::
 It signs in over JSON-RPC, starts headless Chromium with its DevTools port,
 opens each screen, waits until the web client is idle and saves a PNG.
 Needs ``websocket-client`` and a ``chromium`` (or ``$CHROMIUM``) binary; the
-PNGs are then reduced with ``optipng``/``pngquant`` when available.
+PNGs are then reduced (``pngquant``/``optipng`` when installed, else Pillow).
 """
 
 from __future__ import annotations
@@ -45,6 +45,18 @@ SCREENS = [
         "document.querySelector(\"button[name='action_view_jit_consumption']\").click()",
     ),
     ("jit-runs", "jit_replenishment.action_jit_run", None, None),
+    (
+        "jit-purchase-order",
+        "purchase.purchase_rfq",
+        "jit_order",
+        "document.querySelector(\".o_notebook a.nav-link[name='jit']\").click()",
+    ),
+    (
+        "jit-settings",
+        "stock.action_stock_config_settings",
+        None,
+        "document.getElementById('jit_default_profile').scrollIntoView()",
+    ),
     (
         "jit-vendor-sla",
         "base.action_partner_supplier_form",
@@ -126,6 +138,14 @@ class Odoo:
                 "search",
                 [("jit_sla_contract_ids", "!=", False)],
                 limit=1,
+            )
+        elif which == "jit_order":
+            ids = self.call(
+                "purchase.order",
+                "search",
+                [("jit_event_ids", "!=", False), ("state", "=", "purchase")],
+                limit=1,
+                order="id desc",
             )
         else:
             return path
@@ -210,7 +230,8 @@ class Chromium:
 
 
 def shrink(path):
-    """Lossless (optipng) or palette (pngquant) reduction when available."""
+    """Reduce the PNG: pngquant/optipng when installed, else Pillow's palette
+    (128 colours are plenty for the web client's flat colours)."""
     if shutil.which("pngquant"):
         subprocess.run(
             [
@@ -225,6 +246,14 @@ def shrink(path):
             ],
             check=False,
         )
+    else:
+        try:
+            from PIL import Image
+        except ImportError:
+            return
+        with Image.open(path) as image:
+            small = image.convert("RGB").quantize(colors=128)
+        small.save(path, optimize=True)
     if shutil.which("optipng"):
         subprocess.run(["optipng", "-quiet", "-o2", str(path)], check=False)
 
