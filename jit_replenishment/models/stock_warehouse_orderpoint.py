@@ -16,6 +16,7 @@ from odoo.tools import SQL, float_compare
 
 import jit_core
 
+from ..services import proposal
 from ..services.pg import is_concurrency_error
 
 _logger = logging.getLogger(__name__)
@@ -43,18 +44,6 @@ JIT_ADU_SOURCES = [
     ("history", "Consumption history"),
     ("seed", "Seed"),
 ]
-
-# States in which the computed min/max differ from the rule's own.
-JIT_PROPOSAL_STATES = ("waiting", "rejected", "frozen")
-
-
-def _jit_pct(old, new):
-    """'+25%' from old to new; 'new' when there was nothing before."""
-    if not old:
-        return "=" if not new else "new"  # a first value, no percentage
-    change = (new - old) / old * 100
-    return f"{change:+.0f}%" if round(change) else "="
-
 
 # Written by the recompute and by approvals only, never typed on a JIT rule.
 JIT_MANAGED_FIELDS = ("product_min_qty", "product_max_qty")
@@ -296,95 +285,22 @@ class StockWarehouseOrderpoint(models.Model):
     )
     def _compute_jit_proposal(self):
         for op in self:
-            shown = op.jit_enabled and op.jit_state in JIT_PROPOSAL_STATES
+            shown = op.jit_enabled and op.jit_state in proposal.PROPOSAL_STATES
             op.jit_proposal_shown = shown
             op.jit_change_summary = (
-                f"{_jit_pct(op.product_min_qty, op.jit_min_qty)}"
-                f" / {_jit_pct(op.product_max_qty, op.jit_max_qty)}"
+                f"{proposal.change_percent(op.product_min_qty, op.jit_min_qty)}"
+                f" / {proposal.change_percent(op.product_max_qty, op.jit_max_qty)}"
                 if shown
                 else False
             )
 
     def _compute_jit_change_reason(self):
-        lines = self._jit_last_two_lines()
+        lines = proposal.last_two_lines(self.env, self.ids)
         for op in self:
             last, previous = lines.get(op.id, (None, None))
             op.jit_change_reason = (
-                op._jit_describe_change(last, previous) if last else False
+                proposal.describe_change(self.env, last, previous) if last else False
             )
-
-    def _jit_last_two_lines(self):
-        """{rule id: (its last run line, the one before or None)}: one query."""
-        if not self.ids:
-            return {}
-        Line = self.env["jit.run.line"]
-        Line.flush_model(["orderpoint_id", "run_id"])
-        self.env.cr.execute(
-            SQL(
-                """
-                SELECT id FROM (
-                    SELECT id, run_id, ROW_NUMBER() OVER (
-                               PARTITION BY orderpoint_id ORDER BY run_id DESC, id DESC
-                           ) AS rank
-                      FROM jit_run_line
-                     WHERE orderpoint_id = ANY(%s)
-                ) ranked
-                 WHERE rank <= 2
-                 ORDER BY run_id DESC, id DESC
-                """,
-                self.ids,
-            )
-        )
-        result = {}
-        for line in Line.browse([row[0] for row in self.env.cr.fetchall()]):
-            last, _previous = result.get(line.orderpoint_id.id, (None, None))
-            result[line.orderpoint_id.id] = (last or line, line if last else None)
-        return result
-
-    def _jit_describe_change(self, last, previous):
-        """The figures of the last run line that moved from the previous one
-        (by more than 1 %), in words: 'ADU 2.00 → 3.00, lead time 7.0 → 10.0 days'."""
-        if last.state in ("no_history", "failed"):
-            return last.message or False
-        if not previous:
-            return self.env._(
-                "First computation: ADU %(adu)s, σ %(sigma)s, lead time %(lt)s days "
-                "(%(profile)s)",
-                adu=f"{last.adu:.2f}",
-                sigma=f"{last.sigma_demand:.2f}",
-                lt=f"{last.lead_time:.1f}",
-                profile=last.profile_id.name or "",
-            )
-        parts = [
-            self.env._(
-                "%(label)s %(old)s → %(new)s", label=label, old=fmt(old), new=fmt(new)
-            )
-            for label, old, new, fmt in (
-                (self.env._("ADU"), previous.adu, last.adu, "{:.2f}".format),
-                (
-                    self.env._("σ"),
-                    previous.sigma_demand,
-                    last.sigma_demand,
-                    "{:.2f}".format,
-                ),
-                (
-                    self.env._("lead time"),
-                    previous.lead_time,
-                    last.lead_time,
-                    lambda v: self.env._("%(days)s days", days=f"{v:.1f}"),
-                ),
-            )
-            if abs(new - old) > 0.01 * max(abs(old), abs(new), 1e-9)
-        ]
-        if previous.profile_id != last.profile_id:
-            parts.append(
-                self.env._(
-                    "profile %(old)s → %(new)s",
-                    old=previous.profile_id.name or "-",
-                    new=last.profile_id.name or "-",
-                )
-            )
-        return ", ".join(parts) or self.env._("Same inputs as the previous run")
 
     @api.depends("jit_approval_run_id")
     def _compute_jit_approval_note(self):
@@ -395,22 +311,7 @@ class StockWarehouseOrderpoint(models.Model):
     @api.depends("jit_profile_id", "jit_profile_used_id", "product_id")
     def _compute_jit_profile_summary(self):
         for op in self:
-            profile = op.jit_profile_used_id or op.jit_profile_id
-            where = self.env._("set on this rule") if op.jit_profile_id else ""
-            product = op.product_id.product_tmpl_id.with_company(op.company_id)
-            if not where and product.jit_profile_id:
-                profile, where = product.jit_profile_id, self.env._("from the product")
-            categ = product.categ_id.with_company(op.company_id)
-            while not where and categ:
-                if categ.jit_profile_id:
-                    profile = categ.jit_profile_id
-                    where = self.env._(
-                        "from the product category %(name)s", name=categ.name
-                    )
-                categ = categ.parent_id
-            if not where:
-                profile = op.company_id.jit_profile_id
-                where = self.env._("company default")
+            profile, where = proposal.profile_origin(op)
             op.jit_profile_summary = (
                 self.env._("%(name)s, %(where)s", name=profile.name, where=where)
                 if profile

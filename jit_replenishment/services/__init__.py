@@ -1,3 +1,4 @@
 # Copyright 2026 JIT Replenishment Suite
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from . import pg
+from . import proposal
