@@ -13,6 +13,7 @@ from odoo.tools import SQL
 
 import jit_core
 
+from ..services import sla_feedback
 from ..services.pg import is_concurrency_error
 from .res_partner import STANDINGS
 
@@ -271,58 +272,7 @@ class JitSlaContract(models.Model):
         self.env["jit.sla.score"].sudo()._sla_compute(
             self.sudo().filtered("active"), fields.Date.today()
         )
-        return self._sla_compute_notification()
-
-    def _sla_compute_notification(self):
-        """What "Compute now" found: each vendor's latest score, or why none."""
-        latest = {
-            (score.partner_id, score.company_id): score
-            for score in self.env["jit.sla.score"].search(
-                [
-                    ("partner_id", "in", self.partner_id.ids),
-                    ("company_id", "in", self.company_id.ids),
-                    ("is_latest", "=", True),
-                ]
-            )
-        }
-        lines, scored = [], False
-        for contract in self:
-            score = latest.get((contract.partner_id, contract.company_id))
-            if score and score.lines_due:
-                scored = True
-                lines.append(
-                    self.env._(
-                        "%(vendor)s: score %(score)s, %(standing)s (%(due)s line(s) "
-                        "due from %(start)s to %(end)s).",
-                        vendor=contract.partner_id.display_name,
-                        score=f"{score.score:.1f}",
-                        standing=dict(
-                            score._fields["standing"]._description_selection(self.env)
-                        ).get(score.standing, self.env._("not scored yet")),
-                        due=score.lines_due,
-                        start=score.period_start,
-                        end=score.period_end,
-                    )
-                )
-            else:
-                lines.append(
-                    self.env._(
-                        "%(vendor)s: no SLA figures, because no purchase line was due "
-                        "in the period.",
-                        vendor=contract.partner_id.display_name,
-                    )
-                )
-        return {
-            "type": "ir.actions.client",
-            "tag": "display_notification",
-            "params": {
-                "type": "success" if scored else "warning",
-                "title": self.env._("SLA computed"),
-                "message": " ".join(lines),
-                "sticky": False,
-                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
-            },
-        }
+        return sla_feedback.compute_notification(self)
 
     def action_view_scores(self):
         self.ensure_one()
