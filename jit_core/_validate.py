@@ -48,6 +48,8 @@ def as_float_array(
     except (TypeError, ValueError) as exc:
         raise ValueError(f"{name} must be numeric, got {value!r}") from exc
     _check_ndim(name, arr, ndim)
+    if (allow_nan and allow_inf) or np.isfinite(arr).all():
+        return arr  # one pass in the common case
     if not allow_nan:
         fail(name, "must not be NaN", arr, np.isnan(arr))
     if not allow_inf:

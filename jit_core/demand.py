@@ -108,13 +108,17 @@ class DemandStats:
 
 
 def _mean_std(
-    values: np.ndarray, counted: np.ndarray, days: np.ndarray
+    values: np.ndarray, counted: np.ndarray | None, days: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Row mean and population std over the counted days (0, 0 when none)."""
+    """Row mean and population std over the counted days (0, 0 when none);
+    counted None: every day counts."""
     denom = np.maximum(days, 1)
-    mean = np.sum(values, axis=1, where=counted) / denom
+    kept = values if counted is None else np.where(counted, values, 0.0)
+    mean = kept.sum(axis=1) / denom
     dev = values - mean[:, None]
-    var = np.sum(dev * dev, axis=1, where=counted) / denom
+    if counted is not None:
+        dev[~counted] = 0.0
+    var = np.einsum("ij,ij->i", dev, dev) / denom
     return mean, np.sqrt(var)
 
 
@@ -158,10 +162,10 @@ def demand_stats(
         raise ValueError("window_days must be > 0, got 0")
 
     if stockout_mask is None:
-        counted = np.ones(b.shape, dtype=bool)
+        counted, days = None, np.full(n, window)
     else:
         counted = ~_as_mask("stockout_mask", stockout_mask, b.shape)
-    days = counted.sum(axis=1)
+        days = np.count_nonzero(counted, axis=1)
     mean, std = _mean_std(b, counted, days)
 
     threshold = np.full(n, np.inf)
@@ -177,14 +181,19 @@ def demand_stats(
         cap = per_row("spike_cap", cap, n)
         threshold = np.minimum(threshold, cap)
 
-    spike_mask = counted & (b > threshold[:, None])
-    clipped = np.where(spike_mask, threshold[:, None], b)
-    adu, sigma = _mean_std(clipped, counted, days)
+    spike_mask = b > threshold[:, None]
+    if counted is not None:
+        spike_mask &= counted
+    if spike_mask.any():
+        clipped = np.where(spike_mask, threshold[:, None], b)
+        adu, sigma = _mean_std(clipped, counted, days)
+    else:  # nothing clipped: the same series, the same figures
+        clipped, adu, sigma = b.copy(), mean, std
     return DemandStats(
         adu=np.maximum(adu, 0.0),
         sigma=sigma,
         days_counted=days.astype(np.int64),
-        spikes=spike_mask.sum(axis=1).astype(np.int64),
+        spikes=np.count_nonzero(spike_mask, axis=1).astype(np.int64),
         spike_mask=spike_mask,
         clipped=clipped,
     )

@@ -2,7 +2,8 @@ from . import jit_demo
 from . import jit_profile
 from . import jit_run
 from . import jit_purchase_event
-from . import jit_sla
+from . import jit_sla_contract
+from . import jit_sla_score
 from . import res_company
 from . import res_config_settings
 from . import res_partner
@@ -10,6 +11,9 @@ from . import product_category
 from . import product
 from . import product_supplierinfo
 from . import purchase_order
+from . import purchase_order_line
 from . import stock_rule
 from . import stock_warehouse_orderpoint
 from . import stock_move
+from . import stock_warehouse
+from . import jit_consumption

@@ -3,6 +3,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
+from ..services import feedback
+
 
 class ProductTemplate(models.Model):
     _inherit = "product.template"
@@ -113,7 +115,8 @@ class ProductProduct(models.Model):
         created = Orderpoint.create(vals_list)
         orderpoints = existing | created
         runs = orderpoints._jit_recompute(origin="manual")
-        return Orderpoint._jit_notify(
+        return feedback.notify(
+            self.env,
             self.env._("JIT enabled"),
             self.env._(
                 "JIT enabled on %(rules)s rule(s) of %(products)s product(s) "
@@ -121,7 +124,7 @@ class ProductProduct(models.Model):
                 rules=len(orderpoints),
                 products=len(storable),
                 created=len(created),
-                summary=Orderpoint._jit_run_summary(runs),
+                summary=feedback.run_summary(self.env, runs),
             ),
             next_action=self.action_view_jit_orderpoints(),
         )

@@ -3,9 +3,8 @@
 import numpy as np
 
 from odoo import api, fields, models
-from odoo.tools import SQL
 
-import jit_core
+from ..services import vendors
 
 
 class ProductSupplierinfo(models.Model):
@@ -42,113 +41,18 @@ class ProductSupplierinfo(models.Model):
         exclude=(),
         only=None,
     ):
-        """The vendor price line of each need, and its vendor's order minimum:
-        the one rule used by the recompute (lead time, MOQ), the scheduler
-        (the RFQ's vendor) and the fallback (the backup vendor).
-
-        Needs are arrays: `products`, `companies` (ids), `day` (date of the
-        need's prices), `forced` (the rule's own vendor line id, 0: none),
-        `quantity` (in the product's unit, nan: any), `need_days` (days until
-        the goods are needed, inf: any time). Vendors (commercial partners) in
-        `exclude` are skipped; with `only`, only those are considered.
-
-        A line is valid for a need when it is for the product (its template,
-        not another variant), for the need's company or none, dated around
-        `day` and of an active vendor; its vendor must not be blocked (SLA
-        standing of the company). jit_core.choose_vendor_line ranks them: the
-        rule's own line first, then Odoo's seller order (sequence, higher
-        minimum, price, id); a vendor's line is its cheapest one that serves
-        the quantity; the order minimum is the smallest minimum of the chosen
-        vendor's valid lines, in the product's unit.
-
-        Returns a dict of arrays per need: `line` (id, 0: none), `partner`
-        (the line's vendor), `moq`, `delay`, `lt_samples`, `lt_mean`,
-        `lt_sigma` (the line's measured lead time).
-        """
-        products = np.asarray(products, dtype=np.int64).reshape(-1)
-        n = products.size
-        companies = np.broadcast_to(np.asarray(companies, dtype=np.int64), (n,))
-        days = np.broadcast_to(np.asarray(day, dtype=object), (n,))
-        forced = np.broadcast_to(
-            np.asarray(0 if forced is None else forced, dtype=np.int64), (n,)
+        """The vendor price line of each need, and its vendor's order
+        minimum: THE vendor choice of the recompute (lead time, MOQ), the
+        scheduler (the RFQ's vendor) and the fallback (the backup vendor).
+        Arguments, rules and result: services/vendors.py, choose_lines."""
+        return vendors.choose_lines(
+            self.env,
+            products,
+            companies,
+            day,
+            forced=forced,
+            quantity=quantity,
+            need_days=need_days,
+            exclude=exclude,
+            only=only,
         )
-        array = self.env["stock.warehouse.orderpoint"]._jit_sql_array
-        for model in ("product.supplierinfo", "res.partner", "product.product"):
-            self.env[model].flush_model()
-        self.env.cr.execute(
-            SQL(
-                """
-                SELECT n.idx - 1, si.id, si.partner_id, cp.id,
-                       row_number() OVER (
-                           PARTITION BY n.idx
-                           ORDER BY si.id = n.forced DESC, si.sequence,
-                                    si.min_qty DESC, si.price, si.id),
-                       row_number() OVER (
-                           PARTITION BY n.idx, cp.id
-                           ORDER BY si.id = n.forced DESC,
-                                    si.price * (1 - COALESCE(si.discount, 0) / 100),
-                                    si.sequence, si.id),
-                       COALESCE(si.min_qty, 0) / po.factor * uom.factor,
-                       COALESCE(cp.jit_sla_standing ->> n.company_id::text, '')
-                           = 'blocked',
-                       COALESCE(si.delay, 0),
-                       COALESCE(si.jit_lt_samples, 0),
-                       COALESCE(si.jit_lt_mean, 0), COALESCE(si.jit_lt_sigma, 0)
-                  FROM unnest(%(products)s::int[], %(companies)s::int[],
-                              %(days)s::date[], %(forced)s::int[])
-                       WITH ORDINALITY AS n(product_id, company_id, day, forced, idx)
-                  JOIN product_product pp ON pp.id = n.product_id
-                  JOIN product_template pt ON pt.id = pp.product_tmpl_id
-                  JOIN uom_uom uom ON uom.id = pt.uom_id
-                  JOIN uom_uom po ON po.id = pt.uom_po_id
-                  JOIN product_supplierinfo si ON si.product_tmpl_id = pt.id
-                  JOIN res_partner p ON p.id = si.partner_id
-                  JOIN res_partner cp ON cp.id = p.commercial_partner_id
-                 WHERE (si.product_id IS NULL OR si.product_id = n.product_id)
-                   AND (si.company_id IS NULL OR si.company_id = n.company_id)
-                   AND (si.date_start IS NULL OR si.date_start <= n.day)
-                   AND (si.date_end IS NULL OR si.date_end >= n.day)
-                   AND p.active
-                   AND NOT cp.id = ANY(%(exclude)s::int[])
-                   AND (%(all)s OR cp.id = ANY(%(only)s::int[]))
-                """,
-                products=array(products),
-                companies=array(companies),
-                days=array(np.array([str(d) for d in days], dtype=object)),
-                forced=array(forced),
-                exclude=array(np.array(list(exclude), dtype=np.int64)),
-                all=only is None,
-                only=array(np.array(list(only or ()), dtype=np.int64)),
-            )
-        )
-        rows = self.env.cr.fetchall()
-        cols = [np.array(c) for c in zip(*rows, strict=True)] or [np.zeros(0)] * 12
-        row, moq = jit_core.choose_vendor_line(
-            cols[0].astype(np.int64),
-            cols[3].astype(np.int64),
-            cols[4].astype(float),
-            cols[5].astype(float),
-            cols[6].astype(float),
-            cols[7].astype(bool),
-            cols[8].astype(float),
-            need_days,
-            quantity,
-            n,
-        )
-        found = row >= 0
-        pick = np.where(found, row, 0)
-
-        def column(i, dtype):
-            if not rows:
-                return np.zeros(n, dtype=dtype)
-            return np.where(found, cols[i].astype(dtype)[pick], 0).astype(dtype)
-
-        return {
-            "line": column(1, np.int64),
-            "partner": column(2, np.int64),
-            "moq": moq,
-            "delay": column(8, float),
-            "lt_samples": column(9, np.int64),
-            "lt_mean": column(10, float),
-            "lt_sigma": column(11, float),
-        }

@@ -27,6 +27,21 @@ class ResCompany(models.Model):
         "only to the vendors whose own setting is on.",
     )
 
+    jit_scan_undo_minutes = fields.Integer(
+        string="Undo Consumption Scans For (minutes)",
+        default=5,
+        help="A consumption scan can be undone (a return move) by its user "
+        "for this many minutes.",
+    )
+
+    _sql_constraints = [
+        (
+            "jit_scan_undo_minutes_positive",
+            "CHECK(jit_scan_undo_minutes >= 0)",
+            "The undo delay of consumption scans cannot be negative.",
+        )
+    ]
+
     def _jit_add_working_hours(self, start, hours):
         """`start` (naive UTC) plus `hours` working hours of the company's
         working schedule (public holidays excluded); calendar hours when the

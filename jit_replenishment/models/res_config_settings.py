@@ -19,6 +19,10 @@ class ResConfigSettings(models.TransientModel):
         related="company_id.jit_rfq_auto_send",
         readonly=False,
     )
+    jit_scan_undo_minutes = fields.Integer(
+        related="company_id.jit_scan_undo_minutes",
+        readonly=False,
+    )
     jit_lt_writeback = fields.Boolean(
         string="Write Measured Lead Times Back",
         config_parameter="jit_replenishment.lt_writeback",

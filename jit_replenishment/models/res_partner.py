@@ -2,9 +2,9 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
-from odoo.tools import SQL
 
-STANDINGS = [("good", "Good"), ("watch", "Watch"), ("blocked", "Blocked")]
+from ..services import pg
+from ..services.sla_standing import STANDINGS
 
 
 class ResPartner(models.Model):
@@ -81,13 +81,13 @@ class ResPartner(models.Model):
     def _jit_vendor(self):
         """The vendor of these contacts: their commercial partner. Every
         vendor setting and SLA figure of the suite is written and read there
-        (SQL: _jit_vendor_sql)."""
-        return self.commercial_partner_id
+        (services/pg.py: vendor_of, vendor_sql)."""
+        return pg.vendor_of(self)
 
     @api.model
     def _jit_vendor_sql(self, alias):
         """SQL of _jit_vendor for the res_partner row aliased `alias`."""
-        return SQL("%s.commercial_partner_id", SQL.identifier(alias))
+        return pg.vendor_sql(alias)
 
     @api.constrains("jit_confirmation_hours", "jit_reminder_hours")
     def _check_jit_hours(self):

@@ -2,7 +2,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import models
 
-from .stock_warehouse_orderpoint import CONSUMING_USAGES
+from ..services import pull_trigger
 
 
 class StockMove(models.Model):
@@ -48,16 +48,6 @@ class StockMove(models.Model):
         """Pull: a validated consumption that brings a JIT rule's forecast
         below its minimum procures that rule now, through Odoo's normal
         procurement (the RFQ lands where the scheduler would put it). Off,
-        like Odoo's own trigger, when stock.no_auto_scheduler is set."""
-        if self.env["ir.config_parameter"].sudo().get_param("stock.no_auto_scheduler"):
-            return
-        consumed = self.filtered(
-            lambda m: (
-                m.state == "done"
-                and m.location_id.usage == "internal"
-                and m.location_dest_id.usage in CONSUMING_USAGES
-            )
-        )
-        if consumed:
-            orderpoints = self.env["stock.warehouse.orderpoint"]
-            orderpoints._jit_pulled_by(consumed)._jit_procure_if_below_min()
+        like Odoo's own trigger, when stock.no_auto_scheduler is set
+        (services/pull_trigger.py)."""
+        pull_trigger.trigger(self)

@@ -27,57 +27,7 @@ class StockRule(models.Model):
             if _jit_orderpoint(procurement.values)
             and not procurement.values.get("supplierinfo_id")
         ]
-        errors = []
-        if jit:
-            today = fields.Date.context_today(self)
-            needs = []
-            for procurement, rule in jit:
-                company = rule.company_id or procurement.company_id
-                product = procurement.product_id
-                need = fields.Datetime.to_datetime(
-                    procurement.values["date_planned"]
-                ).date()
-                needs.append(
-                    (
-                        product.id,
-                        company.id,
-                        max(need, today),
-                        procurement.values["orderpoint_id"].supplier_id.id or 0,
-                        procurement.product_uom._compute_quantity(
-                            procurement.product_qty, product.uom_id, round=False
-                        ),
-                        (need - today).days,
-                    )
-                )
-            products, companies, days, forced, qty, need_days = zip(*needs, strict=True)
-            chosen = self.env["product.supplierinfo"]._jit_choose_lines(
-                products,
-                companies,
-                days,
-                forced=forced,
-                quantity=qty,
-                need_days=need_days,
-            )
-            Supplierinfo = self.env["product.supplierinfo"]
-            for (procurement, _rule), line in zip(
-                jit, chosen["line"].tolist(), strict=True
-            ):
-                if line:
-                    procurement.values["supplierinfo_id"] = Supplierinfo.browse(line)
-                else:
-                    errors.append(
-                        (
-                            procurement,
-                            self.env._(
-                                "JIT rule for %(product)s: no valid vendor line "
-                                "(the vendors are archived or blocked, their prices "
-                                "expired, are for another company or need a larger "
-                                "quantity than %(qty)s).",
-                                product=procurement.product_id.display_name,
-                                qty=procurement.product_qty,
-                            ),
-                        )
-                    )
+        errors = self._jit_set_supplierinfo(jit) if jit else []
         failed = {id(procurement) for procurement, _msg in errors}
         rest = [pr for pr in procurements if id(pr[0]) not in failed]
         res = None
@@ -89,6 +39,57 @@ class StockRule(models.Model):
         if errors:
             raise ProcurementException(errors)
         return res
+
+    def _jit_set_supplierinfo(self, jit):
+        """Set the vendor line of each JIT (procurement, rule) to the one
+        _jit_choose_lines picks for its quantity and date; returns the
+        procurement errors of those without a valid line."""
+        today = fields.Date.context_today(self)
+        needs = []
+        for procurement, rule in jit:
+            company = rule.company_id or procurement.company_id
+            product = procurement.product_id
+            need = fields.Datetime.to_datetime(
+                procurement.values["date_planned"]
+            ).date()
+            needs.append(
+                (
+                    product.id,
+                    company.id,
+                    max(need, today),
+                    procurement.values["orderpoint_id"].supplier_id.id or 0,
+                    procurement.product_uom._compute_quantity(
+                        procurement.product_qty, product.uom_id, round=False
+                    ),
+                    (need - today).days,
+                )
+            )
+        products, companies, days, forced, qty, need_days = zip(*needs, strict=True)
+        Supplierinfo = self.env["product.supplierinfo"]
+        chosen = Supplierinfo._jit_choose_lines(
+            products, companies, days, forced=forced, quantity=qty, need_days=need_days
+        )
+        errors = []
+        for (procurement, _rule), line in zip(
+            jit, chosen["line"].tolist(), strict=True
+        ):
+            if line:
+                procurement.values["supplierinfo_id"] = Supplierinfo.browse(line)
+                continue
+            errors.append(
+                (
+                    procurement,
+                    self.env._(
+                        "JIT rule for %(product)s: no valid vendor line "
+                        "(the vendors are archived or blocked, their prices "
+                        "expired, are for another company or need a larger "
+                        "quantity than %(qty)s).",
+                        product=procurement.product_id.display_name,
+                        qty=procurement.product_qty,
+                    ),
+                )
+            )
+        return errors
 
     def _make_po_get_domain(self, company_id, values, partner):
         """JIT procurements go to JIT RFQs, others to other RFQs: a JIT RFQ

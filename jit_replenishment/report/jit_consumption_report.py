@@ -3,7 +3,7 @@
 from odoo import fields, models, tools
 from odoo.tools import SQL
 
-from ..models.stock_warehouse_orderpoint import CONSUMING_USAGES
+from ..services import consumption
 
 # Days of history shown by the report.
 HISTORY_DAYS = 365
@@ -13,7 +13,8 @@ class JitConsumptionReport(models.Model):
     """Daily consumption of each JIT reordering rule, next to its current ADU,
     minimum and maximum (a read-only SQL view).
 
-    Consumption follows the JIT scheduler's definition: done moves leaving the
+    Consumption is the one definition of services/consumption.py (the
+    recompute and the pull trigger use it too): done moves leaving the
     rule's warehouse (its view location's tree; the rule's own location tree
     if the rule lies outside its warehouse) for a customer, production or
     inventory-loss/scrap location, minus returns from customers into it, in
@@ -95,6 +96,10 @@ class JitConsumptionReport(models.Model):
     )
 
     def _query(self):
+        """The view's SELECT: each done move's signed quantity (the one
+        definition, services/consumption.py) summed per rule and local day."""
+        tree = SQL("tree.path")
+        sign = consumption.sign_sql("src", "dst", tree)
         return SQL(
             """
             SELECT op.id::bigint * 100000
@@ -104,11 +109,7 @@ class JitConsumptionReport(models.Model):
                    op.warehouse_id AS warehouse_id,
                    op.company_id AS company_id,
                    local.day AS date,
-                   SUM(
-                       CASE WHEN starts_with(src.parent_path, tree.path)
-                            THEN 1 ELSE -1 END
-                       * sm.quantity / move_uom.factor * product_uom.factor
-                   ) AS consumption,
+                   SUM(%(sign)s * %(qty)s) AS consumption,
                    op.jit_adu AS adu,
                    op.product_min_qty AS min_qty,
                    op.product_max_qty AS max_qty
@@ -116,21 +117,14 @@ class JitConsumptionReport(models.Model):
               JOIN stock_location rule_loc ON rule_loc.id = op.location_id
               JOIN stock_warehouse wh ON wh.id = op.warehouse_id
               JOIN stock_location wv ON wv.id = wh.view_location_id
-             CROSS JOIN LATERAL (
-                    SELECT CASE WHEN starts_with(rule_loc.parent_path, wv.parent_path)
-                                THEN wv.parent_path
-                                ELSE rule_loc.parent_path END AS path
-                   ) tree
+             CROSS JOIN LATERAL (SELECT %(boundary)s AS path) tree
               JOIN stock_move sm
                 ON sm.product_id = op.product_id
                AND sm.state = 'done'
                AND sm.date >= (NOW() AT TIME ZONE 'UTC')::date - %(days)s
               JOIN res_company co ON co.id = op.company_id
               JOIN res_partner cp ON cp.id = co.partner_id
-             CROSS JOIN LATERAL (
-                    SELECT (sm.date AT TIME ZONE 'UTC'
-                            AT TIME ZONE COALESCE(cp.tz, 'UTC'))::date AS day
-                   ) local
+             CROSS JOIN LATERAL (SELECT %(day)s AS day) local
               JOIN stock_location src ON src.id = sm.location_id
               JOIN stock_location dst ON dst.id = sm.location_dest_id
               JOIN uom_uom move_uom ON move_uom.id = sm.product_uom
@@ -139,16 +133,14 @@ class JitConsumptionReport(models.Model):
               JOIN uom_uom product_uom ON product_uom.id = pt.uom_id
              WHERE op.jit_enabled
                AND op.active
-               AND (
-                    (starts_with(src.parent_path, tree.path)
-                     AND dst.usage IN %(usages)s)
-                    OR (starts_with(dst.parent_path, tree.path)
-                        AND src.usage = 'customer')
-               )
+               AND %(sign)s <> 0
              GROUP BY op.id, local.day
             """,
             days=HISTORY_DAYS,
-            usages=CONSUMING_USAGES,
+            sign=sign,
+            qty=consumption.quantity_sql("sm", "move_uom", "product_uom"),
+            boundary=consumption.boundary_sql("rule_loc", "wv"),
+            day=consumption.local_day_sql(SQL("sm.date"), SQL("cp.tz")),
         )
 
     def init(self):

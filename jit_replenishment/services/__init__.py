@@ -3,3 +3,5 @@
 from . import pg
 from . import proposal
 from . import sla_feedback
+from . import scan
+from . import scan_checks

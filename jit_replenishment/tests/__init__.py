@@ -10,3 +10,9 @@ from . import test_jit_rights
 from . import test_jit_approvals
 from . import test_jit_screens
 from . import test_jit_tour
+from . import test_pg
+from . import test_jit_consumption
+from . import test_jit_consumption_scan
+from . import test_jit_scan_concurrency
+from . import test_jit_scan_tour
+from . import test_jit_simulate

@@ -22,8 +22,10 @@ from odoo.tests import BaseCase, get_db_name, tagged
 HOLD = 1.0  # seconds a transaction keeps its lock while the other one runs
 
 
-@tagged("post_install", "-at_install")
-class TestJitFallbackConcurrency(BaseCase):
+class JitFallbackRaceCase(BaseCase):
+    """The race fixture and helpers, without tests: other addons' race tests
+    subclass it (so these tests run once, here)."""
+
     def setUp(self):
         super().setUp()
         self.registry = Registry(get_db_name())
@@ -170,6 +172,9 @@ class TestJitFallbackConcurrency(BaseCase):
     def _confirm(self, env):
         return env["purchase.order"].browse(self.ids["order"]).button_confirm()
 
+
+@tagged("post_install", "-at_install")
+class TestJitFallbackConcurrency(JitFallbackRaceCase):
     def test_two_fallback_jobs_at_once_make_one_replacement(self):
         with self._slow("_jit_reissue"):
             results = self._race(self._fallback, self._fallback)

@@ -105,6 +105,7 @@ class SupplierPortal(CustomerPortal):
         today = fields.Date.context_today(order)
         values["sp_min_date"] = today
         values["sp_max_date"] = today + timedelta(days=order._vendor_max_days_ahead)
+        values["sp_forecast_url"] = order.get_portal_url(suffix="/forecast")
         values["sp_can_answer"] = (
             order.state == "sent"
             and not order.jit_replacement_order_id
@@ -130,17 +131,15 @@ class SupplierPortal(CustomerPortal):
         except (AccessError, MissingError):
             return request.redirect("/my")
         user = request.env.user
-        token_link = user._is_public() or not request.env["purchase.order"].browse(
-            order_id
-        ).has_access("read")
         # The sudo record, but with the real user: events and messages say who.
         order = order_sudo.with_user(user).sudo()
+        channel = order._vendor_request_channel()
         try:
             with request.env.cr.savepoint():
                 order._vendor_answer(
                     self._sp_answers_from_form(order, post),
-                    "portal",
-                    token_link=token_link,
+                    channel,
+                    token_link=channel == "token",
                 )
         except (UserError, ValidationError) as exc:
             values = self._purchase_order_get_page_view_values(order_sudo, access_token)
@@ -155,6 +154,34 @@ class SupplierPortal(CustomerPortal):
         if access_token:
             url += f"?access_token={access_token}"
         return request.redirect(url)
+
+    @http.route(
+        ["/my/purchase/<int:order_id>/update"],
+        type="json",
+        auth="public",
+        website=True,
+    )
+    def portal_my_purchase_order_update_dates(
+        self, order_id=None, access_token=None, **kw
+    ):
+        """Odoo's per-line date update, validated as a counter-proposal's date
+        first (a UserError is the JSON-RPC error the page gets), then applied
+        by Odoo, recorded as the vendor's promise through its channel. Odoo's
+        date picker sends the access token in the query string, which a JSON
+        route does not read: it is read here, so the access link works."""
+        access_token = access_token or request.httprequest.args.get("access_token")
+        try:
+            order_sudo = self._document_check_access(
+                "purchase.order", order_id, access_token=access_token
+            )
+        except (AccessError, MissingError):
+            return request.redirect("/my")
+        order = order_sudo.with_user(request.env.user).sudo()
+        order._vendor_date_updates(kw)
+        request.update_context(jit_channel=order._vendor_request_channel())
+        return super().portal_my_purchase_order_update_dates(
+            order_id=order_id, access_token=access_token, **kw
+        )
 
     def _sp_answers_from_form(self, order, post):
         """Form fields to the model's answers. Only the known fields of each
@@ -198,7 +225,37 @@ class SupplierPortal(CustomerPortal):
     @http.route(["/my/jit/forecast"], type="http", auth="user", website=True)
     def portal_my_jit_forecast(self, download=None, **kw):
         """Expected orders of the signed-in vendor's company, per week."""
-        partner = request.env.user.partner_id
+        return self._sp_forecast(
+            request.env.user.partner_id, "/my/jit/forecast", download
+        )
+
+    @http.route(
+        ["/my/purchase/<int:order_id>/forecast"],
+        type="http",
+        auth="public",
+        website=True,
+    )
+    def portal_purchase_order_forecast(
+        self, order_id, access_token=None, download=None, **kw
+    ):
+        """The forecast of the order's vendor, from the order's page (signed
+        in, or through the RFQ mail's access link): the same checks as the
+        order itself, and that vendor's rows only."""
+        try:
+            order_sudo = self._document_check_access(
+                "purchase.order", order_id, access_token=access_token
+            )
+        except (AccessError, MissingError):
+            return request.redirect("/my")
+        return self._sp_forecast(
+            order_sudo.partner_id,
+            order_sudo.get_portal_url(suffix="/forecast"),
+            download,
+        )
+
+    def _sp_forecast(self, partner, url, download):
+        """The forecast page (or CSV) of `partner`'s company; `url` is the
+        page's own address (the CSV link adds to it)."""
         weeks = partner._vendor_forecast_weeks()
         rows = partner._vendor_forecast(weeks)
         today = fields.Date.context_today(partner)
@@ -211,6 +268,7 @@ class SupplierPortal(CustomerPortal):
                 "page_name": "jit_forecast",
                 "sp_rows": rows,
                 "sp_week_starts": starts,
+                "sp_csv_url": url + ("&" if "?" in url else "?") + "download=csv",
             }
         )
         return request.render("supplier_portal.portal_my_jit_forecast", values)

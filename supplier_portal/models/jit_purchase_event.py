@@ -2,10 +2,17 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import fields, models
 
+from .purchase_order_line import TOKEN_CHANNEL
+
 
 class JitPurchaseEvent(models.Model):
     _inherit = "jit.purchase.event"
 
+    # Answers through the RFQ mail's access link, without an account.
+    channel = fields.Selection(
+        selection_add=[(TOKEN_CHANNEL, "Token Link")],
+        ondelete={TOKEN_CHANNEL: "set null"},
+    )
     # Per-line answers of the vendor and of the buyer (the order-level
     # "confirmed" / "rejected" events stay jit_replenishment's).
     event_type = fields.Selection(

@@ -5,6 +5,10 @@ from odoo.exceptions import UserError
 
 from odoo.addons.jit_replenishment.models.jit_purchase_event import CHANNELS
 
+# The RFQ mail's access link, without an account (next to jit_replenishment's
+# "portal" for a signed-in vendor and "api").
+TOKEN_CHANNEL = "token"
+ANSWER_CHANNELS = [*CHANNELS, (TOKEN_CHANNEL, "Token Link")]
 VENDOR_ANSWERS = [
     ("pending", "Awaiting Vendor"),
     ("confirmed", "Confirmed"),
@@ -30,7 +34,7 @@ class PurchaseOrderLine(models.Model):
         help="The vendor's answer to this line, from the portal or the API.",
     )
     vendor_answer_channel = fields.Selection(
-        CHANNELS, string="Answered Through", readonly=True, copy=False
+        ANSWER_CHANNELS, string="Answered Through", readonly=True, copy=False
     )
     vendor_answered_at = fields.Datetime(
         string="Answered At", readonly=True, copy=False

@@ -86,8 +86,8 @@ class ResPartner(models.Model):
         return weeks
 
     def _vendor_forecast_rules(self, with_sellers=False):
-        """The JIT rules that rank this vendor's company first (the vendor
-        the scheduler orders from), read as superuser."""
+        """The JIT rules whose vendor, as the scheduler chooses it, is this
+        vendor's company, read as superuser."""
         vendor = self.commercial_partner_id
         sellers = (
             self.env["product.supplierinfo"]
@@ -103,14 +103,14 @@ class ResPartner(models.Model):
                 order="product_id, id",
             )
         )
-        mine = rules.filtered(
-            lambda r: (
-                r.product_id.with_company(r.company_id)
-                ._prepare_sellers()[:1]
-                .partner_id.commercial_partner_id
-                == vendor
-            )
-        )
+        # The one vendor choice of the suite (the scheduler's):
+        # product.supplierinfo's _jit_choose_lines, per rule.
+        chosen = rules._jit_vendor_lines()
+        vendor_of_line = {
+            line.id: line.partner_id.commercial_partner_id
+            for line in sellers.browse(set(chosen.values()) - {0})
+        }
+        mine = rules.filtered(lambda r: vendor_of_line.get(chosen[r.id]) == vendor)
         return (mine, sellers) if with_sellers else mine
 
     def _vendor_forecast(self, weeks):

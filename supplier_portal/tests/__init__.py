@@ -5,3 +5,7 @@ from . import test_portal_http
 from . import test_answer_race
 from . import test_forecast
 from . import test_tour
+from . import test_mixed_orders
+from . import test_portal_token
+from . import test_structure
+from . import test_mail_wording

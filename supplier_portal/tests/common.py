@@ -88,9 +88,9 @@ class SupplierPortalCommon:
         )
 
     @classmethod
-    def _rfq(cls, vendor=None, qtys=(100.0, 20.0), days=10, send=True):
+    def _rfq(cls, vendor=None, qtys=(100.0, 20.0), days=10, send=True, jit=False):
         """A sent RFQ of the buyer: one line per quantity (bracket, hinge),
-        planned `days` days from now."""
+        planned `days` days from now; `jit`: a JIT order (deadline, fallback)."""
         planned = fields.Datetime.now() + timedelta(days=days)
         products = [cls.bracket, cls.hinge]
         order = (
@@ -113,6 +113,8 @@ class SupplierPortalCommon:
                 }
             )
         )
+        if jit:
+            order.jit_managed = True
         if send:
             order.write({"state": "sent"})
         return order.with_env(cls.env)

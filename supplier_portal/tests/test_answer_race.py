@@ -7,17 +7,14 @@ confirmation going through the portal's answer path)."""
 from odoo.exceptions import UserError
 from odoo.tests import tagged
 
-# Through the module: the base class is not collected a second time here.
-from odoo.addons.jit_replenishment.tests import test_jit_concurrency as race
+# The fixture without tests: jit_replenishment's own races run there, once.
+from odoo.addons.jit_replenishment.tests.test_jit_concurrency import (
+    JitFallbackRaceCase,
+)
 
 
 @tagged("post_install", "-at_install")
-class TestVendorAnswerRace(race.TestJitFallbackConcurrency):
-    # Only the races below: the inherited ones run in jit_replenishment.
-    test_two_fallback_jobs_at_once_make_one_replacement = None
-    test_confirmation_after_fallback_is_refused = None
-    test_confirmation_first_wins_over_the_deadline = None
-
+class TestVendorAnswerRace(JitFallbackRaceCase):
     def _vendor_confirm_all(self, env):
         order = env["purchase.order"].browse(self.ids["order"])
         return order._vendor_answer(

@@ -108,10 +108,11 @@ class TestPortalAnswerHttp(SupplierPortalCommon, HttpCase):
         self.assertEqual(res.status_code, 200)
         self.assertIn("Thank you", res.text)
         self.assertEqual(order.state, "purchase")
-        self.assertEqual(order.jit_confirmation_channel, "portal")
+        self.assertEqual(order.jit_confirmation_channel, "token")
         answers = order.jit_event_ids.filtered(
             lambda e: e.event_type == "line_confirmed"
         )
+        self.assertEqual(set(answers.mapped("channel")), {"token"})
         self.assertEqual(answers.user_id, self.env.ref("base.public_user"))
         note = order.message_ids.filtered(lambda m: "access link" in m.body)
         self.assertEqual(note.author_id, self.vendor_a)

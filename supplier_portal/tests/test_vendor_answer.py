@@ -73,12 +73,15 @@ class TestVendorAnswer(SupplierPortalCommon, TransactionCase):
         with self.assertRaisesRegex(UserError, "was rejected on"):
             self._as(self.alice, order).vendor_confirm()
 
-    def test_mixed_answers_go_to_the_buyer_once(self):
+    def test_proposals_go_to_the_buyer_once(self):
+        # A proposal beyond tolerance (0) next to a rejection: the buyer
+        # settles the proposal first (a mix of confirmed and rejected lines
+        # alone is split: test_mixed_orders).
         order = self._rfq()
         bracket, hinge = order.order_line
         self._as(self.alice, order).vendor_answer(
             [
-                {"line_id": bracket.id, "answer": "confirm"},
+                {"line_id": bracket.id, "answer": "propose", "quantity": 500},
                 {"line_id": hinge.id, "answer": "reject", "reason": "Discontinued"},
             ]
         )

@@ -1,0 +1,148 @@
+# Copyright 2026 JIT Replenishment Suite
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""THE definition of consumption (README, "What is consumption").
+
+A done move counts for a reordering rule with a sign:
+
+- **+1** when it leaves the rule's *boundary* for a consuming location
+  (usage in `CONSUMING_USAGES`: a customer, production, or an inventory
+  loss / scrap location);
+- **-1** when it enters the boundary from a location whose usage is in
+  `RETURN_USAGES` (a customer return); returns net over the window;
+- **0** otherwise: moves inside the boundary (pick, pack, shelves), receipts,
+  and supply from inventory (positive adjustments) or production (a
+  manufacturing order's output, an unbuild) are not consumption.
+
+The *boundary* is the tree of the rule's warehouse view location, or the
+rule's own location tree when the rule lies outside its warehouse. The
+quantity is the move's done quantity in the product's unit (`quantity_sql`;
+numpy: locations.rule_qty). Days are the company's days (its partner's
+timezone, UTC when unset; inputs.window).
+
+Three users read this module, and only this module, for what counts: the
+recompute (numpy over the batch's moves: `signs`), the consumption report
+(SQL: `sign_sql`, `boundary_sql`, `quantity_sql`, `local_day_sql`) and the
+pull trigger (`may_consume`, then `sign_sql` > 0).
+"""
+
+import numpy as np
+
+from odoo.tools import SQL
+
+import jit_core
+
+from . import locations
+
+# Usages of the destination locations that consume stock.
+CONSUMING_USAGES = ("customer", "production", "inventory")
+# Usages of the source locations whose moves into the boundary are returns.
+RETURN_USAGES = ("customer",)
+
+
+def boundary(rule_path, warehouse_path):
+    """The parent_path prefix of a rule's boundary: its warehouse's view
+    tree, unless the rule's location lies outside it (then its own tree)."""
+    return warehouse_path if rule_path.startswith(warehouse_path) else rule_path
+
+
+def signs(src_inside, dst_inside, dst_consuming, src_returning):
+    """The sign of each (move, rule) pair as a float array (+1, -1, 0), from
+    four boolean arrays: source / destination inside the rule's boundary,
+    destination usage consuming, source usage a return usage."""
+    return (src_inside & dst_consuming).astype(float) - (dst_inside & src_returning)
+
+
+def usage_masks(usages):
+    """Boolean arrays over an array of location usages: consuming
+    destinations, return sources."""
+    return np.isin(usages, CONSUMING_USAGES), np.isin(usages, RETURN_USAGES)
+
+
+def boundary_sql(rule_loc, warehouse_view):
+    """SQL of `boundary` for the stock_location rows aliased `rule_loc` (the
+    rule's location) and `warehouse_view` (its warehouse's view location)."""
+    rule_path = SQL("%s.parent_path", SQL.identifier(rule_loc))
+    wh_path = SQL("%s.parent_path", SQL.identifier(warehouse_view))
+    return SQL(
+        "CASE WHEN starts_with(%s, %s) THEN %s ELSE %s END",
+        rule_path,
+        wh_path,
+        wh_path,
+        rule_path,
+    )
+
+
+def sign_sql(src, dst, tree):
+    """SQL of `signs` (an integer: 1, -1 or 0) for the stock_location rows
+    aliased `src` and `dst` of a move, and the boundary path SQL `tree`."""
+    src_path = SQL("%s.parent_path", SQL.identifier(src))
+    dst_path = SQL("%s.parent_path", SQL.identifier(dst))
+    return SQL(
+        "((starts_with(%s, %s) AND %s.usage IN %s)::int"
+        " - (starts_with(%s, %s) AND %s.usage IN %s)::int)",
+        src_path,
+        tree,
+        SQL.identifier(dst),
+        CONSUMING_USAGES,
+        dst_path,
+        tree,
+        SQL.identifier(src),
+        RETURN_USAGES,
+    )
+
+
+def quantity_sql(move, move_uom, product_uom):
+    """SQL of a done move's quantity in its product's unit (stock_move,
+    its unit and the product's unit aliased as given)."""
+    return SQL(
+        "COALESCE(%s.quantity, 0) / %s.factor * %s.factor",
+        SQL.identifier(move),
+        SQL.identifier(move_uom),
+        SQL.identifier(product_uom),
+    )
+
+
+def local_day_sql(timestamp, tz):
+    """SQL of the company's day of a UTC `timestamp` (SQL), `tz` the SQL of
+    the company partner's timezone (NULL: UTC)."""
+    return SQL(
+        "(%s AT TIME ZONE 'UTC' AT TIME ZONE COALESCE(%s, 'UTC'))::date", timestamp, tz
+    )
+
+
+def may_consume(move):
+    """Whether a done move may count as consumption (+1) for some rule: its
+    destination consumes and its source does not (the rule boundaries are
+    checked by the pull trigger's query with `sign_sql`)."""
+    return (
+        move.state == "done"
+        and move.location_dest_id.usage in CONSUMING_USAGES
+        and move.location_id.usage not in CONSUMING_USAGES
+    )
+
+
+def daily_consumption(rules, days, moves, lead_time, first_day):
+    """Daily consumption per rule over the window (rules x days, in the
+    product's unit) from the batch's done moves (inputs.done_moves), and the
+    share of it booked a lead time ahead: of the consumption (returns left
+    out) in each rule's own window (from day `first_day[rule]`), the share
+    whose move was created at least `lead_time[rule]` days before it was
+    done."""
+    n = len(rules["id"])
+    n_days = days["n_days"]
+    first_day = np.asarray(first_day, dtype=np.int64)
+    lookups = moves["lookups"]
+    consuming, returning = usage_masks(lookups["usage"])
+    row, rule = jit_core.match_keys(moves["product"], rules["product_id"])
+    inside = locations.tree_test(lookups, rules["wh_path"], rule)
+    src = locations.loc_index(lookups, moves["src"][row])
+    dst = locations.loc_index(lookups, moves["dst"][row])
+    sign = signs(inside(src), inside(dst), consuming[dst], returning[src])
+    row, rule, day, qty = locations.rule_qty(rules, moves, row, rule, sign)
+    window = day < n_days  # today (the tail) is not over
+    buckets = jit_core.daily_buckets(rule[window], day[window], qty[window], n, n_days)
+    used = window & (qty > 0) & (day >= first_day[rule])
+    booked = jit_core.booked_share(
+        rule[used], qty[used], moves["ahead"][row[used]], lead_time, n
+    )
+    return buckets, booked

@@ -1,0 +1,308 @@
+# Copyright 2026 JIT Replenishment Suite
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""The recompute job: runs, batches, savepoints and bisection, progress, and
+the computation of one batch (inputs → jit_core → states → write-back).
+
+Every step of a batch goes through the orderpoint model's overridable entry
+points (`_jit_read_rules`, `_jit_done_moves`, `_jit_lead_times`, ...), which
+delegate to the services: inputs.py, consumption.py, lead_times.py,
+approvals.py, write_back.py."""
+
+import numpy as np
+
+from odoo import fields
+
+import jit_core
+
+from . import feedback, pg
+
+
+def cron(Orderpoint, batch_size):
+    """Nightly recompute, one batch per call, resumable (see
+    stock.warehouse.orderpoint._cron_jit_recompute). Returns the number of
+    rules left (an estimate; 0 exactly when none)."""
+    Run = Orderpoint.env["jit.run"].sudo()
+    Run._fail_stale_runs()
+    runs = Run.search([("origin", "=", "cron"), ("state", "=", "running")])
+    if not runs:
+        companies = Orderpoint._read_group(
+            [("jit_enabled", "=", True)], ["company_id"], ["__count"]
+        )
+        runs = Run.create(
+            [
+                {"origin": "cron", "company_id": company.id, "rule_total": count}
+                for company, count in companies
+            ]
+        )
+    done = 0
+    more = False
+    for run in runs:
+        wanted = batch_size - done
+        # One rule beyond the batch tells whether the run goes on.
+        todo = Orderpoint.search(run._todo_domain(), limit=wanted + 1, order="id")
+        batch = todo[:wanted]
+        if batch:
+            batch._jit_compute_guarded(run)
+            run.write(
+                {"last_rule_id": batch[-1].id, "rule_done": run.rule_done + len(batch)}
+            )
+            done += len(batch)
+        if len(todo) > wanted:
+            more = True
+            break
+        run._close()
+    # The count of rules left is an estimate (rules may be enabled or
+    # disabled during the run); only "none left" must be exact.
+    remaining = 0
+    if more:
+        left = sum(r.rule_total - r.rule_done for r in runs if r.state == "running")
+        remaining = max(left, 1)
+    Orderpoint.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
+    return remaining
+
+
+def recompute(ops, origin, batch_size):
+    """Recompute `ops` now, in batches; returns the runs (one per company).
+    Runs and their lines are system records: created with sudo, whoever asks
+    for the recompute (a JIT user may recompute, not edit runs)."""
+    Run = ops.env["jit.run"].sudo()
+    runs = Run
+    for company in ops.company_id:
+        rules = ops.filtered(lambda op, c=company: op.company_id == c)
+        run = Run.create({"origin": origin, "company_id": company.id})
+        for start in range(0, len(rules), batch_size):
+            rules[start : start + batch_size]._jit_compute_guarded(run)
+        run._close()
+        runs |= run
+    return runs
+
+
+def compute_guarded(ops, run, logger=None):
+    """Compute a batch inside a savepoint; failing rules are isolated by
+    bisection (pg.bisect_savepoint), their error logged on each of them; the
+    results of all others are kept."""
+    pg.bisect_savepoint(
+        ops.env,
+        ops,
+        lambda batch: batch._jit_compute(run),
+        lambda op, exc: op._jit_mark_failed(run, exc),
+        label="rule",
+        logger=logger,
+    )
+
+
+def mark_failed(ops, run, exc):
+    """Write the error on the rules and their run lines (state failed)."""
+    message = f"{type(exc).__name__}: {exc}"[:500]
+    ops.write(
+        {
+            "jit_state": "failed",
+            "jit_message": message,
+            "jit_last_computed": fields.Datetime.now(),
+        }
+    )
+    ops.env["jit.run.line"].sudo().create(
+        [
+            {
+                "run_id": run.id,
+                "orderpoint_id": op.id,
+                "state": "failed",
+                "old_min_qty": op.product_min_qty,
+                "old_max_qty": op.product_max_qty,
+                "new_min_qty": op.product_min_qty,
+                "new_max_qty": op.product_max_qty,
+                "message": message,
+            }
+            for op in ops
+        ]
+    )
+
+
+def compute(ops, run):
+    """Compute min/max of the JIT rules `ops` (all of run's company): SQL
+    in, jit_core arithmetic, one bulk write out, then approvals."""
+    if not ops:
+        return
+    ops.flush_model()
+    now = fields.Datetime.now()
+    rules = ops._jit_read_rules()
+    profiles = ops._jit_resolve_profiles(rules)
+    window = int(max(p.window_days for p in profiles.values()))
+    # Stock-outs need every move across the rule's location tree, up to
+    # now (today's moves too: stock is rebuilt back from today's quants);
+    # then consumption is read from the same rows.
+    need_stockout = any(p.exclude_stockout_days for p in profiles.values())
+    days = ops._jit_window(run.company_id, now, window, tail=need_stockout)
+    moves = ops._jit_done_moves(rules, days, consuming_only=not need_stockout)
+    lead = ops._jit_lead_times(rules, now.date(), run)
+    windows = {pid: p.window_days for pid, p in profiles.items()}
+    rule_window = np.array(
+        [windows[p] for p in rules["profile_id"].tolist()], dtype=np.int64
+    )
+    buckets, booked = ops._jit_consumption(
+        rules, days, moves, lead["lead_time"], window - rule_window
+    )
+    stockout = ops._jit_stockout_mask(rules, days, moves) if need_stockout else None
+    out = demand(rules, profiles, buckets, stockout)
+    # Rules without enough history (or without any consumption) take a
+    # seed ADU where one exists; sigma = ADU (coefficient of variation 1).
+    seeds = ops._jit_seeds(rules, ~out["enough"] | ~out["consumed"], days["bounds"][0])
+    out["seeded"] = seeds["adu"] > 0
+    out["adu"] = np.where(out["seeded"], seeds["adu"], out["adu"])
+    out["sigma"] = np.where(out["seeded"], seeds["adu"], out["sigma"])
+    policy(out, rules, profiles, lead, booked)
+    state, message = states(ops, rules, profiles, out, seeds, lead, now.date())
+    ops._jit_write_back(
+        run,
+        rules,
+        results(rules, out, lead, booked, state, message),
+        {
+            "old_min_qty": ("float8", rules["min"]),
+            "old_max_qty": ("float8", rules["max"]),
+            "z": ("float8", out["z"]),
+        },
+        now,
+    )
+    waiting = state == "waiting"
+    newly_waiting = waiting & (rules["state"] != "waiting")
+    if newly_waiting.any():
+        ops.browse(rules["id"][newly_waiting].tolist())._jit_request_approval(run)
+    ops.browse(rules["id"][~waiting].tolist()).filtered(
+        "jit_approval_run_id"
+    )._jit_settle_approvals(ops.env._("Settled by the recompute"))
+
+
+def demand(rules, profiles, buckets, stockout):
+    """ADU, σ, spikes and usable days per rule, each profile's rules in one
+    jit_core call over its own window."""
+    n = len(rules["id"])
+    out = {
+        "adu": np.zeros(n),
+        "sigma": np.zeros(n),
+        "spikes": np.zeros(n, dtype=np.int64),
+        "usable": np.zeros(n, dtype=np.int64),
+        "minimum": np.zeros(n, dtype=np.int64),
+        "consumed": np.zeros(n, dtype=bool),
+        "threshold": np.zeros(n),
+    }
+    for profile_id, profile in profiles.items():
+        idx = np.flatnonzero(rules["profile_id"] == profile_id)
+        if not idx.size:
+            continue
+        sub = buckets[idx, -profile.window_days :]
+        mask = None
+        if stockout is not None and profile.exclude_stockout_days:
+            mask = stockout[idx, -profile.window_days :]
+        stats = jit_core.demand_stats(
+            sub,
+            spike_factor=profile.spike_factor or None,
+            spike_cap=profile.spike_cap or None,
+            stockout_mask=mask,
+        )
+        out["adu"][idx] = stats.adu
+        out["sigma"][idx] = stats.sigma
+        out["spikes"][idx] = stats.spikes
+        out["usable"][idx] = stats.days_counted
+        out["minimum"][idx] = min(profile.min_usable_days, profile.window_days)
+        out["consumed"][idx] = sub.sum(axis=1) > 0
+        out["threshold"][idx] = profile.approval_threshold
+    out["enough"] = out["usable"] >= out["minimum"]
+    return out
+
+
+def policy(out, rules, profiles, lead, booked):
+    """Safety stock, min, max and z per rule (jit_core.compute_policy, one
+    call per profile), then min/max rounded up to the product's unit."""
+    n = len(rules["id"])
+    for name in ("ss", "min", "max", "z"):
+        out[name] = np.zeros(n)
+    for profile_id, profile in profiles.items():
+        idx = np.flatnonzero(rules["profile_id"] == profile_id)
+        if not idx.size:
+            continue
+        result = jit_core.compute_policy(
+            out["adu"][idx],
+            out["sigma"][idx],
+            lead["lead_time"][idx],
+            lead["sigma"][idx],
+            profile.service_level,
+            profile.review_period_days,
+            moq=lead["moq"][idx],
+            multiple=rules["qty_multiple"][idx],
+            min_clamp=profile.min_clamp or None,
+            max_clamp=profile.max_clamp or None,
+            booked_share=booked[idx],
+        )
+        out["ss"][idx] = result.safety_stock
+        out["min"][idx] = result.min_qty
+        out["max"][idx] = result.max_qty
+        out["z"][idx] = result.z
+    rounding = rules["uom_rounding"]
+    out["new_min"] = jit_core.round_up_to_multiple(out["min"], rounding)
+    out["new_max"] = np.maximum(
+        jit_core.round_up_to_multiple(out["max"], rounding), out["new_min"]
+    )
+
+
+def states(ops, rules, profiles, out, seeds, lead, today):
+    """The state and message of each rule: not applied without enough
+    history or consumption (and no seed), or without lead time; waiting when
+    a change exceeds the approval threshold; then freezes and rejections
+    hold (_jit_holds)."""
+    new_min, new_max = out["new_min"], out["new_max"]
+    # A negative manual value (Odoo allows one) counts as 0: a first
+    # computation, applied directly.
+    waiting = jit_core.needs_approval(
+        np.maximum(rules["min"], 0), new_min, out["threshold"]
+    ) | jit_core.needs_approval(np.maximum(rules["max"], 0), new_max, out["threshold"])
+    out["insufficient"] = ~out["seeded"] & ~out["enough"]
+    out["no_history"] = ~out["seeded"] & out["enough"] & ~out["consumed"]
+    kept = out["insufficient"] | out["no_history"]
+    # A rule without lead time is not applied either: its route or vendor
+    # lines need fixing (its message says which).
+    no_lead_time = lead["unknown"] & ~kept
+    waiting &= ~kept & ~no_lead_time
+    state = np.select(
+        [out["no_history"], out["insufficient"], no_lead_time, waiting],
+        ["no_history", "insufficient", "no_lead_time", "waiting"],
+        "applied",
+    ).astype(object)
+    messages = ops._jit_messages(
+        rules, profiles, out, seeds, out["insufficient"], out["no_history"], lead
+    )
+    return ops._jit_holds(
+        rules, state, messages, new_min, new_max, out["threshold"], today
+    )
+
+
+def results(rules, out, lead, booked, state, message):
+    """The columns written on the rules (write_back.RESULT_COLUMNS)."""
+    apply = state == "applied"
+    return {
+        "jit_profile_used_id": rules["profile_id"],
+        "jit_adu": out["adu"],
+        "jit_sigma": out["sigma"],
+        "jit_lead_time": lead["lead_time"],
+        "jit_lead_time_sigma": lead["sigma"],
+        "jit_lead_time_source": lead["source"],
+        "jit_safety_stock": out["ss"],
+        "jit_min_qty": out["new_min"],
+        "jit_max_qty": out["new_max"],
+        "jit_spike_days": out["spikes"],
+        "jit_usable_days": out["usable"],
+        "jit_booked_share": booked,
+        "jit_adu_source": np.select(
+            [out["seeded"], out["no_history"]], ["seed", None], "history"
+        ).astype(object),
+        "jit_state": state,
+        "jit_message": message,
+        "product_min_qty": np.where(apply, out["new_min"], rules["min"]),
+        "product_max_qty": np.where(apply, out["new_max"], rules["max"]),
+    }
+
+
+def notification(env, runs):
+    """The notification that answers "Recompute now": rules per state."""
+    return feedback.notify(
+        env, env._("JIT recomputed"), feedback.run_summary(env, runs)
+    )

@@ -1,0 +1,120 @@
+# Copyright 2026 JIT Replenishment Suite
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""One definition of consumption (services/consumption.py): the recompute,
+the consumption report and the pull trigger agree on the same moves."""
+
+from datetime import timedelta
+
+import numpy as np
+from freezegun import freeze_time
+
+from odoo.tests import tagged
+from odoo.tools import SQL
+
+from ..services import pull_trigger
+from .common import NOW, TODAY, JitCase
+
+
+@tagged("post_install", "-at_install")
+@freeze_time(NOW)
+class TestJitConsumptionDefinition(JitCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.adjustment = cls.product.with_company(cls.company).property_stock_inventory
+        p, stock, customers = cls.product, cls.stock, cls.customers
+        other_stock = cls.other_wh.lot_stock_id
+        # (product, qty, days ago, source, destination[, unit])
+        specs = {
+            "delivery": (p, 10, 5, stock, customers),
+            "delivery_shelf": (p, 8, 2, cls.shelf, customers),
+            "return_same_day": (p, 3, 2, customers, stock),
+            "return_alone": (p, 4, 4, customers, stock),
+            "scrap": (p, 2, 3, stock, cls.scrap),
+            "adjustment_in": (p, 5, 3, cls.adjustment, stock),
+            "internal": (p, 6, 1, stock, cls.shelf),
+            "other_warehouse": (p, 7, 1, other_stock, customers),
+            "dozen": (p, 1, 1, stock, customers, cls.dozen),
+        }
+        moves = cls._moves(list(specs.values()))
+        cls.moves = dict(zip(specs, moves, strict=True))
+
+    def _recompute_days(self, consuming_only):
+        """{day: net consumption} as the recompute counts it."""
+        ops = self.orderpoint
+        rules = ops._jit_read_rules()
+        days = ops._jit_window(self.company, NOW, 10, tail=not consuming_only)
+        moves = ops._jit_done_moves(rules, days, consuming_only=consuming_only)
+        buckets, _booked = ops._jit_consumption(rules, days, moves, np.zeros(1), [0])
+        return {
+            days["start_day"] + timedelta(days=i): qty
+            for i, qty in enumerate(buckets[0].tolist())
+            if qty
+        }
+
+    def test_recompute_report_and_trigger_agree(self):
+        """Net per day (days ago: quantity):
+        5: delivery 10                                   -> 10
+        4: customer return 4 (no delivery that day)      -> -4
+        3: scrap 2; a positive adjustment of 5 is supply -> 2
+        2: delivery 8 from a shelf, return 3             -> 5
+        1: 1 dozen = 12 units; internal move 6 and the
+           other warehouse's delivery 7 are not ours     -> 12
+        total 25 over 10 days -> ADU 2.5."""
+        expected = {
+            TODAY - timedelta(days=5): 10.0,
+            TODAY - timedelta(days=4): -4.0,
+            TODAY - timedelta(days=3): 2.0,
+            TODAY - timedelta(days=2): 5.0,
+            TODAY - timedelta(days=1): 12.0,
+        }
+        # 1. the recompute (both ways it reads the moves)
+        self.assertEqual(self._recompute_days(consuming_only=True), expected)
+        self.assertEqual(self._recompute_days(consuming_only=False), expected)
+        self.orderpoint._jit_recompute()
+        self.assertAlmostEqual(self.orderpoint.jit_adu, 2.5)
+        # 2. the consumption report
+        rows = self.env["jit.consumption.report"].search(
+            [("orderpoint_id", "=", self.orderpoint.id)]
+        )
+        self.assertEqual({row.date: row.consumption for row in rows}, expected)
+        # 3. the pull trigger: the moves it counts as consumption of the rule
+        # are exactly the positive ones above.
+        self.orderpoint.write({"trigger": "auto"})
+        all_moves = self.env["stock.move"].union(*self.moves.values())
+        self.env.flush_all()
+        self.env.cr.execute(
+            pull_trigger.consuming_pairs_sql(
+                all_moves.ids, all_moves.product_id.ids, all_moves.company_id.ids
+            )
+        )
+        counted = {
+            move_id
+            for move_id, rule_id in self.env.cr.fetchall()
+            if rule_id == self.orderpoint.id
+        }
+        positive = {"delivery", "delivery_shelf", "scrap", "dozen"}
+        self.assertEqual(counted, {self.moves[name].id for name in positive})
+        # ... and the report's positive part is the sum of those moves.
+        self.env.cr.execute(
+            SQL(
+                "SELECT SUM(product_qty) FROM stock_move WHERE id = ANY(%s)",
+                list(counted),
+            )
+        )
+        self.assertEqual(self.env.cr.fetchone()[0], 10 + 8 + 2 + 12)
+
+    def test_trigger_ignores_moves_that_are_not_consumption(self):
+        """A rule below its minimum is pulled by a delivery, never by a
+        return, a positive adjustment, an internal move or another
+        warehouse's delivery."""
+        self.orderpoint.write({"trigger": "auto", "product_min_qty": 1000})
+        Orderpoint = self.env["stock.warehouse.orderpoint"]
+        for name in ("return_alone", "adjustment_in", "internal", "other_warehouse"):
+            self.assertFalse(Orderpoint._jit_pulled_by(self.moves[name]), name)
+        self.assertEqual(
+            Orderpoint._jit_pulled_by(self.moves["scrap"]), self.orderpoint
+        )
+        self.assertEqual(
+            Orderpoint._jit_pulled_by(self.moves["delivery_shelf"]), self.orderpoint
+        )
