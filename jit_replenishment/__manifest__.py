@@ -29,6 +29,7 @@
         "views/res_config_settings_views.xml",
         "views/purchase_order_views.xml",
         "report/jit_consumption_report_views.xml",
+        "report/jit_consumption_chart_views.xml",
         "views/menus.xml",
         "views/jit_carrying_cost_views.xml",
         "report/jit_inventory_report_views.xml",

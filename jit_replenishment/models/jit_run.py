@@ -1,10 +1,11 @@
 # Copyright 2026 JIT Replenishment Suite
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import time
 from datetime import timedelta
 
 from odoo import api, fields, models, tools
 from odoo.exceptions import UserError
-from odoo.tools import SQL
+from odoo.tools import SQL, format_datetime
 from odoo.tools.sql import escape_psql
 
 
@@ -47,6 +48,9 @@ class JitRun(models.Model):
     insufficient_count = fields.Integer(string="Insufficient Data", readonly=True)
     failed_count = fields.Integer(string="Failed", readonly=True)
     duration = fields.Float(string="Duration (s)", readonly=True, digits=(16, 2))
+    # Wall clock at the start, to the microsecond (started_at keeps whole
+    # seconds, which made every short run last 0 s).
+    started_clock = fields.Float(readonly=True, default=lambda self: time.time())
     rule_total = fields.Integer(
         string="Rules To Compute",
         readonly=True,
@@ -65,6 +69,27 @@ class JitRun(models.Model):
         origins = dict(self._fields["origin"]._description_selection(self.env))
         for run in self:
             run.name = f"{origins.get(run.origin, '')} {run.started_at or ''}".strip()
+
+    def _elapsed(self, now):
+        """Seconds since the run started (to the microsecond when known)."""
+        self.ensure_one()
+        if self.started_clock:
+            return max(time.time() - self.started_clock, 0.0)
+        return (now - self.started_at).total_seconds()
+
+    def _jit_describe(self):
+        """The run in a buyer's words: 'Nightly run of Nov 27, 2026, 2:00:00 AM'."""
+        self.ensure_one()
+        when = format_datetime(self.env, self.started_at, dt_format="MMM d, y, HH:mm")
+        if self.origin == "cron":
+            return self.env._("Nightly run of %(when)s", when=when)
+        if self.origin == "install":
+            return self.env._("Run at install, %(when)s", when=when)
+        return self.env._(
+            "Recompute by %(user)s on %(when)s",
+            user=self.user_id.name or "-",
+            when=when,
+        )
 
     def _search_name(self, operator, value):
         """The name is the origin's label and the start (UTC), as shown:
@@ -146,7 +171,7 @@ class JitRun(models.Model):
                 {
                     "state": state,
                     "finished_at": now,
-                    "duration": (now - run.started_at).total_seconds(),
+                    "duration": run._elapsed(now),
                     "rule_count": sum(by_state.values()),
                     "applied_count": by_state["applied"],
                     "waiting_count": by_state["waiting"],

@@ -3,7 +3,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
-from ..services import sla_standing
+from ..services import sla_feedback, sla_standing
 from ..services.sla_metrics import PERIODS
 from ..services.sla_standing import WEIGHT_FIELDS
 
@@ -246,7 +246,7 @@ class JitSlaContract(models.Model):
         self.env["jit.sla.score"].sudo()._sla_compute(
             self.sudo().filtered("active"), fields.Date.today()
         )
-        return True
+        return sla_feedback.compute_notification(self)
 
     def action_view_scores(self):
         self.ensure_one()

@@ -3,6 +3,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
+from ..services import feedback
+
 
 class ProductTemplate(models.Model):
     _inherit = "product.template"
@@ -112,8 +114,20 @@ class ProductProduct(models.Model):
         )
         created = Orderpoint.create(vals_list)
         orderpoints = existing | created
-        orderpoints.action_jit_recompute()
-        return self.action_view_jit_orderpoints()
+        runs = orderpoints._jit_recompute(origin="manual")
+        return feedback.notify(
+            self.env,
+            self.env._("JIT enabled"),
+            self.env._(
+                "JIT enabled on %(rules)s rule(s) of %(products)s product(s) "
+                "(%(created)s rule(s) created). %(summary)s",
+                rules=len(orderpoints),
+                products=len(storable),
+                created=len(created),
+                summary=feedback.run_summary(self.env, runs),
+            ),
+            next_action=self.action_view_jit_orderpoints(),
+        )
 
     def action_jit_disable(self):
         self.env["stock.warehouse.orderpoint"].check_access("write")
@@ -125,15 +139,27 @@ class ProductProduct(models.Model):
 
     def action_view_jit_orderpoints(self):
         action = self.env["ir.actions.act_window"]._for_xml_id(
-            "stock.action_orderpoint_replenish"
+            "jit_replenishment.action_jit_orderpoints"
         )
         action["domain"] = [("product_id", "in", self.ids)]
-        action["context"] = {"search_default_filter_jit": 1}
         return action
 
     def action_view_jit_consumption(self):
-        action = self.env["ir.actions.act_window"]._for_xml_id(
-            "jit_replenishment.action_jit_consumption_report"
-        )
-        action["domain"] = [("product_id", "in", self.ids)]
+        """One product: its consumption with ADU, min and max (the chart);
+        several: a line of consumption per product."""
+        if len(self) == 1:
+            action = self.env["ir.actions.act_window"]._for_xml_id(
+                "jit_replenishment.action_jit_consumption_chart"
+            )
+            action["name"] = action["display_name"] = self.env._(
+                "Consumption of %(product)s", product=self.display_name
+            )
+        else:
+            action = self.env["ir.actions.act_window"]._for_xml_id(
+                "jit_replenishment.action_jit_consumption_report"
+            )
+            action["domain"] = [("product_id", "in", self.ids)]
+        action["context"] = {"search_default_filter_last_90_days": 1}
+        if len(self) == 1:
+            action["context"]["search_default_product_id"] = self.id
         return action

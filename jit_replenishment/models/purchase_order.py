@@ -4,6 +4,11 @@ from odoo import api, fields, models
 
 from ..services import fallback, notify, purchase_events, rfq_sending
 
+# Confirmation channels that are the vendor's own answer: the portal (also
+# Odoo's acknowledgement link), the API, the RFQ mail's token link
+# (supplier_portal).
+JIT_VENDOR_CHANNELS = ("portal", "api", "token")
+
 
 class PurchaseOrder(models.Model):
     _inherit = "purchase.order"
@@ -32,7 +37,7 @@ class PurchaseOrder(models.Model):
             ("confirmed", "Confirmed"),
             ("rejected", "Rejected by Vendor"),
         ],
-        string="Vendor Response",
+        string="Vendor Status",
         readonly=True,
         copy=False,
     )
@@ -49,7 +54,22 @@ class PurchaseOrder(models.Model):
         copy=False,
     )
     jit_rejected_at = fields.Datetime(string="Rejected At", readonly=True, copy=False)
-    jit_rejection_reason = fields.Char(readonly=True, copy=False)
+    jit_rejection_reason = fields.Char(
+        string="Rejection Reason", readonly=True, copy=False
+    )
+    # What the buyer reads on the JIT tab (not stored).
+    jit_vendor_answer = fields.Char(
+        string="Vendor Response",
+        compute="_compute_jit_answer",
+        help="The vendor's own answer (portal, link in the mail, API); empty "
+        "when the order was confirmed without one.",
+    )
+    jit_confirmation_note = fields.Char(
+        string="Confirmation",
+        compute="_compute_jit_answer",
+        help="Who confirmed the order: the vendor, the buyer, or the scheduler "
+        "for a trusted vendor.",
+    )
     jit_original_order_id = fields.Many2one(
         "purchase.order",
         string="Re-issued From",
@@ -100,6 +120,27 @@ class PurchaseOrder(models.Model):
         if to_sent:
             to_sent._jit_mark_sent()
         return res
+
+    @api.depends("jit_vendor_state", "jit_confirmation_channel")
+    def _compute_jit_answer(self):
+        notes = {
+            "portal": self.env._("Confirmed by vendor, in the portal"),
+            "api": self.env._("Confirmed by vendor, through the API"),
+            "token": self.env._("Confirmed by vendor, through the link in the mail"),
+            "buyer": self.env._("Confirmed by buyer"),
+            "auto": self.env._("Confirmed automatically (trusted vendor)"),
+        }
+        for order in self:
+            state = order.jit_vendor_state
+            by_vendor = order.jit_confirmation_channel in JIT_VENDOR_CHANNELS
+            order.jit_confirmation_note = (
+                state == "confirmed" and notes.get(order.jit_confirmation_channel)
+            ) or False
+            order.jit_vendor_answer = {
+                "pending": self.env._("Awaiting vendor"),
+                "rejected": self.env._("Rejected by vendor"),
+                "confirmed": by_vendor and self.env._("Confirmed by vendor"),
+            }.get(state) or False
 
     def button_confirm(self):
         self._jit_lock()

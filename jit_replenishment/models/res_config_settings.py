@@ -31,9 +31,10 @@ class ResConfigSettings(models.TransientModel):
         string="JIT Rules per Batch",
         config_parameter="jit_replenishment.batch_size",
         default=1000,
-        help="Rules computed per batch (one query, one savepoint, one bulk "
-        "write). Lower it when products have tens of thousands of moves a "
-        "year: a batch holds a few hundred bytes per done move of its window.",
+        help="How many reordering rules the nightly recompute handles at a "
+        "time. A rule that cannot be computed holds back only its own group. "
+        "Lower it only if the nightly recompute runs out of memory (products "
+        "with tens of thousands of deliveries a year).",
     )
 
     @api.constrains("jit_batch_size")

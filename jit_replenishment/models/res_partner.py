@@ -55,6 +55,28 @@ class ResPartner(models.Model):
     jit_sla_score = fields.Float(
         string="SLA Score", company_dependent=True, digits=(16, 1)
     )
+    jit_is_vendor = fields.Boolean(
+        string="Is a Vendor",
+        compute="_compute_jit_is_vendor",
+        help="Has a vendor price line (product Purchase tab) or a purchase order, "
+        "or is marked as a vendor: its SLA and JIT purchase settings apply.",
+    )
+
+    def _compute_jit_is_vendor(self):
+        used = set()
+        for model in ("product.supplierinfo", "purchase.order"):
+            used.update(
+                partner.commercial_partner_id.id
+                for (partner,) in self.env[model]
+                .sudo()
+                ._read_group([("partner_id", "child_of", self.ids)], ["partner_id"])
+            )
+        for partner in self:
+            partner.jit_is_vendor = bool(
+                partner.supplier_rank
+                or partner.commercial_partner_id.id in used
+                or partner.jit_sla_contract_ids
+            )
 
     def _jit_vendor(self):
         """The vendor of these contacts: their commercial partner. Every

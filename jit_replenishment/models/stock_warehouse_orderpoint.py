@@ -14,10 +14,12 @@ from ..services import (
     approvals,
     consumption,
     demo_data,
+    feedback,
     inputs,
     lead_times,
     messages,
     pg,
+    proposal,
     pull_trigger,
     recompute,
     vendors,
@@ -193,6 +195,35 @@ class StockWarehouseOrderpoint(models.Model):
         "maximum of this JIT rule as they are; it still computes and shows "
         "its proposal.",
     )
+    # --- what the buyer reads on the list and the form (not stored) ------
+    jit_proposal_shown = fields.Boolean(
+        string="Proposal Differs",
+        compute="_compute_jit_proposal",
+        help="The computed minimum and maximum are not the rule's: they wait "
+        "for approval, were rejected, or the rule is frozen.",
+    )
+    jit_change_summary = fields.Char(
+        string="Change",
+        compute="_compute_jit_proposal",
+        help="Change of the proposed minimum and maximum from the current ones.",
+    )
+    jit_change_reason = fields.Char(
+        string="Why",
+        compute="_compute_jit_change_reason",
+        help="What moved between the previous run and the last one: average "
+        "daily usage (ADU), its spread (σ), lead time or profile.",
+    )
+    jit_approval_note = fields.Char(
+        string="Proposed By",
+        compute="_compute_jit_approval_note",
+        help="The JIT run whose proposal waits for approval, and when it ran.",
+    )
+    jit_profile_summary = fields.Char(
+        string="Profile",
+        compute="_compute_jit_profile_summary",
+        help="The JIT profile this rule uses and where it comes from (the "
+        "rule, the product, the product category or the company default).",
+    )
 
     def _compute_jit_last_run_id(self):
         last = {}
@@ -208,6 +239,44 @@ class StockWarehouseOrderpoint(models.Model):
             last = dict(self.env.cr.fetchall())
         for op in self:
             op.jit_last_run_id = last.get(op.id, False)
+
+    @api.depends(
+        "jit_state", "jit_min_qty", "jit_max_qty", "product_min_qty", "product_max_qty"
+    )
+    def _compute_jit_proposal(self):
+        for op in self:
+            shown = op.jit_enabled and op.jit_state in proposal.PROPOSAL_STATES
+            op.jit_proposal_shown = shown
+            op.jit_change_summary = (
+                f"{proposal.change_percent(op.product_min_qty, op.jit_min_qty)}"
+                f" / {proposal.change_percent(op.product_max_qty, op.jit_max_qty)}"
+                if shown
+                else False
+            )
+
+    def _compute_jit_change_reason(self):
+        lines = proposal.last_two_lines(self.env, self.ids)
+        for op in self:
+            last, previous = lines.get(op.id, (None, None))
+            op.jit_change_reason = (
+                proposal.describe_change(self.env, last, previous) if last else False
+            )
+
+    @api.depends("jit_approval_run_id")
+    def _compute_jit_approval_note(self):
+        for op in self:
+            run = op.jit_approval_run_id
+            op.jit_approval_note = run._jit_describe() if run else False
+
+    @api.depends("jit_profile_id", "jit_profile_used_id", "product_id")
+    def _compute_jit_profile_summary(self):
+        for op in self:
+            profile, where = proposal.profile_origin(op)
+            op.jit_profile_summary = (
+                self.env._("%(name)s, %(where)s", name=profile.name, where=where)
+                if profile
+                else False
+            )
 
     def _compute_lead_days(self):
         """Odoo's lead days date of JIT rules uses the same vendor line as
@@ -292,12 +361,31 @@ class StockWarehouseOrderpoint(models.Model):
         approvals.check_manager(self)
 
     def action_jit_approve(self):
-        return approvals.approve(self)
+        approved = approvals.approve(self)
+        return feedback.settled(
+            self,
+            approved,
+            self.env._("JIT changes approved"),
+            self.env._(
+                "%(count)s rule(s) approved: their new minimum and maximum apply now.",
+                count=len(approved),
+            ),
+        )
 
     def action_jit_reject(self):
         """The rejection holds until the computed values move away from the
         rejected proposal by more than the approval threshold."""
-        return approvals.reject(self)
+        rejected = approvals.reject(self)
+        return feedback.settled(
+            self,
+            rejected,
+            self.env._("JIT changes rejected"),
+            self.env._(
+                "%(count)s rule(s) rejected: they keep their current minimum and "
+                "maximum.",
+                count=len(rejected),
+            ),
+        )
 
     def action_view_jit_runs(self):
         self.ensure_one()
@@ -308,8 +396,21 @@ class StockWarehouseOrderpoint(models.Model):
         return action
 
     def action_view_jit_consumption(self):
+        """This rule's consumption with its ADU, min and max on one chart;
+        the product shows in the search facets and the title."""
         self.ensure_one()
-        return self.product_id.action_view_jit_consumption()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "jit_replenishment.action_jit_consumption_chart"
+        )
+        action["name"] = action["display_name"] = self.env._(
+            "Consumption of %(product)s", product=self.product_id.display_name
+        )
+        action["domain"] = [("orderpoint_id", "=", self.id)]
+        action["context"] = {
+            "search_default_product_id": self.product_id.id,
+            "search_default_filter_last_90_days": 1,
+        }
+        return action
 
     # --- the job ----------------------------------------------------------
     @api.model

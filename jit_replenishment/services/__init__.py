@@ -4,5 +4,7 @@ from . import pg
 from . import carrying_cost
 from . import consumption_adapter
 from . import inventory_snapshot
+from . import proposal
+from . import sla_feedback
 from . import scan
 from . import scan_checks

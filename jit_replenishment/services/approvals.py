@@ -143,7 +143,7 @@ def check_manager(ops):
 
 
 def approve(ops):
-    """Apply the waiting proposals of these rules."""
+    """Apply the waiting proposals of these rules; returns the rules approved."""
     ops._jit_check_manager()
     waiting = ops.filtered(lambda op: op.jit_state == "waiting")
     message = ops.env._("Approved by %(user)s", user=ops.env.user.name)
@@ -158,13 +158,13 @@ def approve(ops):
             }
         )
     waiting._jit_settle_approvals(ops.env._("Approved"))
-    return True
+    return waiting
 
 
 def reject(ops):
     """Reject the waiting proposals: the rejection holds until the computed
     values move away from the rejected proposal by more than the approval
-    threshold (`holds`)."""
+    threshold (`holds`). Returns the rules rejected."""
     ops._jit_check_manager()
     waiting = ops.filtered(lambda op: op.jit_state == "waiting")
     message = ops.env._(
@@ -182,4 +182,4 @@ def reject(ops):
             }
         )
     waiting._jit_settle_approvals(ops.env._("Rejected"))
-    return True
+    return waiting

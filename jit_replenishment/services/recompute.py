@@ -14,7 +14,7 @@ from odoo import fields
 
 import jit_core
 
-from . import pg
+from . import feedback, pg
 
 
 def cron(Orderpoint, batch_size):
@@ -303,37 +303,6 @@ def results(rules, out, lead, booked, state, message):
 
 def notification(env, runs):
     """The notification that answers "Recompute now": rules per state."""
-    total = {
-        name: sum(runs.mapped(f"{name}_count"))
-        for name in (
-            "rule",
-            "applied",
-            "waiting",
-            "no_history",
-            "no_lead_time",
-            "insufficient",
-            "failed",
-        )
-    }
-    return {
-        "type": "ir.actions.client",
-        "tag": "display_notification",
-        "params": {
-            "type": "success",
-            "title": env._("JIT recomputed"),
-            "message": env._(
-                "%(rules)s rule(s): %(applied)s applied, %(waiting)s waiting "
-                "for approval, %(no_history)s without history, "
-                "%(no_lead_time)s without lead time, "
-                "%(insufficient)s with insufficient data, %(failed)s failed.",
-                rules=total["rule"],
-                applied=total["applied"],
-                waiting=total["waiting"],
-                no_history=total["no_history"],
-                no_lead_time=total["no_lead_time"],
-                insufficient=total["insufficient"],
-                failed=total["failed"],
-            ),
-            "next": {"type": "ir.actions.act_window_close"},
-        },
-    }
+    return feedback.notify(
+        env, env._("JIT recomputed"), feedback.run_summary(env, runs)
+    )

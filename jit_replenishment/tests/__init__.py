@@ -10,6 +10,8 @@ from . import test_jit_rights
 from . import test_jit_approvals
 from . import test_jit_reports
 from . import test_jit_kpis
+from . import test_jit_screens
+from . import test_jit_tour
 from . import test_pg
 from . import test_jit_consumption
 from . import test_jit_consumption_scan
