@@ -360,10 +360,10 @@ class TestJitCompute(JitCase):
         self.assertAlmostEqual(self.orderpoint.jit_sigma, 4.5)
 
     def test_adjustments_and_production_receipts_do_not_net(self):
-        """Only customer returns net against consumption. A positive
-        inventory adjustment (inventory location -> stock) and a receipt from
+        """Only returns net against consumption. A positive inventory
+        adjustment (inventory location -> stock) and a receipt from
         production (an unbuild's components or a manufacturing order's
-        output) are supply, not negative demand.
+        output), which return no move, are supply, not negative demand.
 
         deliveries 20 on day -5; +7 adjusted on day -4; +3 from production
         on day -3 -> consumption 20 over 10 days -> ADU 2.0
