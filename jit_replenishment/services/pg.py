@@ -158,9 +158,13 @@ def bulk_insert(cr, table, columns, constants=None, returning="id", conflict=Non
     value}) are the same for every row (e.g. create_uid, run_id);
     `conflict` is an optional SQL clause (``ON CONFLICT ... DO ...``).
     Rows are inserted in the arrays' order. Returns the `returning` column
-    of the rows written (None: nothing, an empty list)."""
+    of the rows written (a tuple of columns: a tuple per row; None: nothing,
+    an empty list). PostgreSQL does not document the order of RETURNING
+    rows: to pair them with the input, return a key with them."""
     constants = constants or {}
     names = [*constants, *columns]
+    several = isinstance(returning, tuple | list)
+    returned = returning if several else (returning,) if returning else ()
     cr.execute(
         SQL(
             "INSERT INTO %s AS t (%s) SELECT %s FROM unnest(%s) WITH ORDINALITY"
@@ -176,10 +180,17 @@ def bulk_insert(cr, table, columns, constants=None, returning="id", conflict=Non
             ),
             SQL(", ").join(SQL.identifier(n) for n in columns),
             conflict or SQL(),
-            SQL("RETURNING t.%s", SQL.identifier(returning)) if returning else SQL(),
+            SQL(
+                "RETURNING %s",
+                SQL(", ").join(SQL("t.%s", SQL.identifier(n)) for n in returned),
+            )
+            if returned
+            else SQL(),
         )
     )
-    return [row[0] for row in cr.fetchall()] if returning else []
+    if not returned:
+        return []
+    return [row if several else row[0] for row in cr.fetchall()]
 
 
 def copy_rows(cr, query, row):

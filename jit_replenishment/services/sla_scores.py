@@ -70,8 +70,8 @@ def upsert(Score, keys, active, figures):
     env.flush_all()
     # (vendor, company, period start) is unique among the keys (one active
     # contract per vendor and company, periods do not overlap): one row per
-    # key, returned in the keys' order.
-    ids = pg.bulk_insert(
+    # key, returned with its key (RETURNING has no documented order).
+    returned = pg.bulk_insert(
         env.cr,
         "jit_sla_score",
         cols,
@@ -90,8 +90,22 @@ def upsert(Score, keys, active, figures):
                 if c not in KEY_COLUMNS
             ),
         ),
+        returning=("id", *KEY_COLUMNS),
     )
-    rows = dict(zip(sel.tolist(), ids, strict=True))
+    position = {
+        key: i
+        for i, key in zip(
+            sel.tolist(),
+            zip(
+                keys["partner"][sel].tolist(),
+                keys["company"][sel].tolist(),
+                keys["start"][sel].astype("datetime64[D]").tolist(),
+                strict=True,
+            ),
+            strict=True,
+        )
+    }
+    rows = {position[tuple(key)]: row_id for row_id, *key in returned}
     mark_latest(env, keys["partner"][sel], keys["company"][sel])
     Score.invalidate_model()
     return rows

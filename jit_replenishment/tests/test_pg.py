@@ -92,12 +92,15 @@ class TestPg(TransactionCase):
 
     def test_bulk_insert_on_conflict(self):
         pg.bulk_insert(self.cr, "jit_pg_t", {"id": ("int4", [1]), "tag": ("int4", [1])})
-        pg.bulk_insert(
+        returned = pg.bulk_insert(
             self.cr,
             "jit_pg_t",
             {"id": ("int4", [1, 2]), "tag": ("int4", [5, 6])},
             conflict=SQL("ON CONFLICT (id) DO UPDATE SET tag = EXCLUDED.tag"),
+            returning=("id", "tag"),
         )
+        # several columns: a tuple per row (key and value travel together)
+        self.assertEqual(sorted(returned), [(1, 5), (2, 6)])
         self.assertEqual(self._rows(), [(1, None, None, 5), (2, None, None, 6)])
 
     def test_copy_rows(self):
