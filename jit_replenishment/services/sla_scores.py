@@ -4,8 +4,6 @@
 bulk by the SLA job (upsert), the vendor's latest period flagged, and the
 row of a period that no longer has anything due removed."""
 
-import math
-
 import numpy as np
 
 from odoo import fields
@@ -36,19 +34,6 @@ DUE_FIGURES = (
 LEAD_FIGURES = ("lt_samples", "lt_mean", "lt_sigma", "lt_p90")
 
 
-def nullable(values):
-    """`values` with NaN and '' as None, so that pg.sql_array binds them as
-    NULL (an unmeasured figure, no standing)."""
-    array = np.asarray(values)
-    if array.dtype.kind == "f" and np.isnan(array).any():
-        return np.array(
-            [None if math.isnan(v) else v for v in array.tolist()], dtype=object
-        )
-    if array.dtype.kind in "UO":
-        return np.array([None if v in (None, "") else v for v in array], dtype=object)
-    return array
-
-
 def upsert(Score, keys, active, figures):
     """Insert or update the rows of the active keys in one statement;
     returns {key index: row id}."""
@@ -65,7 +50,8 @@ def upsert(Score, keys, active, figures):
         "period_end": ("date", keys["end"][sel]),
     }
     for name, values in figures.items():
-        cols[name] = (SQL_TYPES.get(name, "float8"), nullable(values[sel]))
+        # an unmeasured figure (NaN) and no standing ('') are NULL
+        cols[name] = (SQL_TYPES.get(name, "float8"), values[sel], True)
     now = fields.Datetime.now()
     env.flush_all()
     # (vendor, company, period start) is unique among the keys (one active
