@@ -8,6 +8,7 @@ from .demand import (
     match_keys,
 )
 from .leadtime import LeadTimeStats, lead_time_stats
+from .nightly import NightlyLevels, recompute_levels
 from .policy import (
     PolicyResult,
     compute_policy,
@@ -27,6 +28,7 @@ __version__ = "18.0.1.0.0"
 __all__ = [
     "DemandStats",
     "LeadTimeStats",
+    "NightlyLevels",
     "PolicyResult",
     "__version__",
     "booked_share",
@@ -41,6 +43,7 @@ __all__ = [
     "needs_approval",
     "order_quantity",
     "period_bounds",
+    "recompute_levels",
     "reorder_point",
     "round_up_to_multiple",
     "safety_stock",

@@ -1,8 +1,8 @@
 """Backtest: replay a daily demand history per SKU under JIT policies.
 
 Each night of the replay the levels are recomputed as the nightly recompute
-does (`nightly_levels`: jit_core.demand_stats, then compute_policy, then the
-unit's rounding), from the consumption of the trailing window; each day:
+does (`nightly_levels`: jit_core.nightly.recompute_levels, the recompute's
+own sequence), from the consumption of the trailing window; each day:
 
 1. receipts due that day arrive (start of day);
 2. the day's demand is served from stock (lost sales: what stock cannot
@@ -30,8 +30,8 @@ import numpy as np
 
 from ._validate import as_float_array, check_non_negative, fail
 from .backtest_types import BacktestResult, History, Outcome, Policy
-from .demand import demand_stats
-from .policy import compute_policy, round_up_to_multiple
+from .nightly import recompute_levels
+from .policy import round_up_to_multiple
 
 __all__ = [
     "BacktestResult",
@@ -43,7 +43,6 @@ __all__ = [
 ]
 
 STOCKOUT_TOLERANCE = 1e-9
-NO_SPIKE_FACTOR = 1e300  # mean + 1e300 x sigma: no day is a spike
 
 
 def _per_row(policies: Sequence[Policy], n: int, name: str, none: float) -> np.ndarray:
@@ -63,9 +62,10 @@ def nightly_levels(
     rounding: object = 0.0,
 ) -> tuple[np.ndarray, np.ndarray]:
     """(min, max) per row as the nightly recompute sets them from the
-    window's consumption: demand_stats with the profile's spike filter (and
-    stock-out days left out when it excludes them), then compute_policy, then
-    the unit's rounding (max >= min).
+    window's consumption: the recompute's own sequence
+    (jit_core.nightly.recompute_levels: demand statistics with the profile's
+    spike filter and stock-out days left out when it excludes them, policy,
+    the unit's rounding; max >= min).
 
     `consumption` is (k * n, window_days): n SKUs under each of the k
     `policies` (which share window_days); lead times, moq, multiple and
@@ -75,40 +75,28 @@ def nightly_levels(
     if stockout is not None and any(p.exclude_stockout_days for p in policies):
         keep = np.repeat([p.exclude_stockout_days for p in policies], n)
         mask = stockout & keep[:, None]
-    # No filter: None as the recompute passes it; within a group of policies
-    # where some filter, a factor so large that no day is above it.
-    filtered = any(p.spike_factor for p in policies)
-    capped = any(p.spike_cap for p in policies)
-    stats = demand_stats(
-        consumption,
-        spike_factor=_per_row(policies, n, "spike_factor", NO_SPIKE_FACTOR)
-        if filtered
-        else None,
-        spike_cap=_per_row(policies, n, "spike_cap", np.inf) if capped else None,
-        stockout_mask=mask,
-    )
 
     def per_sku(value):
         return np.tile(
             np.broadcast_to(np.asarray(value, dtype=float), (n,)), len(policies)
         )
 
-    levels = compute_policy(
-        stats.adu,
-        stats.sigma,
-        per_sku(lead_time),
-        per_sku(lead_time_sigma),
-        _per_row(policies, n, "service_level", 0.0),
-        _per_row(policies, n, "review_period_days", 0.0),
+    levels = recompute_levels(
+        consumption,
+        lead_time=per_sku(lead_time),
+        lead_time_sigma=per_sku(lead_time_sigma),
+        service_level=_per_row(policies, n, "service_level", 0.0),
+        review_period_days=_per_row(policies, n, "review_period_days", 0.0),
+        spike_factor=_per_row(policies, n, "spike_factor", 0.0),
+        spike_cap=_per_row(policies, n, "spike_cap", 0.0),
+        stockout_mask=mask,
         moq=per_sku(moq),
         multiple=per_sku(multiple),
         min_clamp=_per_row(policies, n, "min_clamp", np.nan),
         max_clamp=_per_row(policies, n, "max_clamp", np.nan),
+        rounding=per_sku(rounding),
     )
-    rounding = per_sku(rounding)
-    new_min = round_up_to_multiple(levels.min_qty, rounding)
-    new_max = np.maximum(round_up_to_multiple(levels.max_qty, rounding), new_min)
-    return new_min, new_max
+    return levels.new_min, levels.new_max
 
 
 def _check_history(h: History) -> tuple[int, int]:

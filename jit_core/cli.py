@@ -212,7 +212,9 @@ def build_parser() -> argparse.ArgumentParser:
     _add_connection(status)
 
     consume = sub.add_parser(
-        "consume", help="record a consumption (a validated move to production)"
+        "consume",
+        help="record a consumption scan (a validated move to the warehouse's "
+        "consumption location)",
     )
     consume.add_argument("sku", help="product internal reference or barcode")
     consume.add_argument("qty", help="quantity consumed, in the product's unit (> 0)")
@@ -220,6 +222,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--location",
         help="source location (full name or barcode); "
         "default: the first warehouse's stock",
+    )
+    consume.add_argument(
+        "--key",
+        help="idempotency key of the scan (default: a new one); the same key "
+        "again returns the recorded scan instead of consuming twice",
     )
     _add_connection(consume)
 
@@ -282,10 +289,11 @@ def _run(args) -> int:
             as_csv=args.csv,
         )
     elif args.command == "consume":
-        done = client.consume(args.sku, args.qty, args.location)
+        done = client.consume(args.sku, args.qty, args.location, args.key)
         print(
-            f"{done['transfer']}: {done['quantity']:g} x {done['product']} "
-            f"consumed from {done['location']}"
+            f"scan {done['id']}: {done['quantity']:g} {done['uom']} x "
+            f"{done['product']} consumed from {done['location']} to "
+            f"{done['location_dest']} (key {done['key']})"
         )
     elif args.command == "rfqs":
         rows = client.open_rfqs(args.vendor)

@@ -1,7 +1,7 @@
 """A small client for Odoo's external API (XML-RPC or JSON-RPC over requests).
 
     client = OdooClient(url, db, login, api_key)   # an API key or a password
-    client.consume("SKU-1", 3, "WH/Stock")
+    client.call("res.partner", "search_read", [("is_company", "=", True)])
     client.rule_status()
 
 Calls time out (`timeout` seconds); a call whose connection could not be

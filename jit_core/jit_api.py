@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 from .client import (
     OPEN_RFQ_STATES,
     OdooClient,
@@ -48,7 +50,7 @@ class JitClient(OdooClient):
             "product.product",
             "search_read",
             ["|", ("default_code", "=", sku), ("barcode", "=", sku)],
-            fields=["display_name", "uom_id", "property_stock_production"],
+            fields=["display_name", "uom_id"],
             limit=2,
         )
         if not found:
@@ -94,77 +96,30 @@ class JitClient(OdooClient):
             fields=["complete_name", "warehouse_id", "company_id"],
         )[0]
 
-    def consume(self, sku: str, qty, location: str | None = None) -> dict:
-        """Record that `qty` (in the product's unit) of product `sku` was
-        consumed from `location`: one validated transfer to the product's
-        production location (a consuming location, so the reorder rules and
-        the pull trigger count it at once).
+    def consume(
+        self, sku: str, qty, location: str | None = None, key: str | None = None
+    ) -> dict:
+        """Record that `qty` (in the product's unit) of product `sku` (barcode
+        or internal reference) was consumed from `location` (full name,
+        barcode or id; default: the first warehouse's stock): one consumption
+        scan (jit.consumption.scan), a validated move to the warehouse's
+        consumption location, counted at once by the reorder rules and the
+        pull trigger.
 
-        Standard ORM calls only (create, action_confirm, button_validate on a
-        stock.picking of the warehouse's delivery type) until the
-        jit.consumption API of issue 16 lands; then this method switches to
-        it, and callers stay as they are."""
+        `key` is the scan's idempotency key (a fresh one per call when not
+        given): sending the same key again, e.g. after a lost answer, returns
+        the recorded scan instead of moving stock twice. Returns the scan
+        (jit.consumption's summary: id, move_id, product, quantity, uom,
+        location, location_dest, can_undo, ...) with its `key`."""
         quantity = _positive("quantity", qty)
-        product = self.find_product(sku)
-        source = self.find_location(location)
-        if not source["warehouse_id"]:
-            raise OdooValidationError(
-                f"location {source['complete_name']!r} is in no warehouse"
-            )
-        picking_type = self.call(
-            "stock.warehouse",
-            "read",
-            [source["warehouse_id"][0]],
-            fields=["out_type_id"],
-        )[0]["out_type_id"][0]
-        dest = product["property_stock_production"][0]
-        move = {
-            "name": f"JIT consumption {sku}",
-            "product_id": product["id"],
-            "product_uom_qty": quantity,
-            "product_uom": product["uom_id"][0],
-            "location_id": source["id"],
-            "location_dest_id": dest,
-        }
-        picking_id = self.call(
-            "stock.picking",
-            "create",
-            {
-                "picking_type_id": picking_type,
-                "location_id": source["id"],
-                "location_dest_id": dest,
-                "origin": "odoo-jit consume",
-                "move_ids": [(0, 0, move)],
-            },
-        )
-        self.call("stock.picking", "action_confirm", [picking_id])
-        moves = self.call(
-            "stock.move",
-            "search_read",
-            [("picking_id", "=", picking_id)],
-            fields=["id"],
-        )
-        self.call(
-            "stock.move",
-            "write",
-            [m["id"] for m in moves],
-            {"quantity": quantity, "picked": True},
-        )
-        result = self.call("stock.picking", "button_validate", [picking_id])
-        state = self.call(
-            "stock.picking", "read", [picking_id], fields=["name", "state"]
-        )[0]
-        if state["state"] != "done":
-            raise OdooValidationError(
-                f"the consumption transfer {state['name']} was not validated "
-                f"(state {state['state']}; Odoo asked: {result!r})"
-            )
-        return {
-            "transfer": state["name"],
-            "product": product["display_name"],
-            "quantity": quantity,
-            "location": source["complete_name"],
-        }
+        if key is None:
+            key = str(uuid.uuid4())
+        elif not isinstance(key, str) or not key.strip():
+            raise OdooValidationError(f"key must be a non-empty text, got {key!r}")
+        if location is None:
+            location = self.find_location()["id"]
+        scan = self.call("jit.consumption", "scan", sku, quantity, location, key)
+        return {**scan, "key": key}
 
     def rule_status(self, sku: str | None = None) -> list[dict]:
         """The JIT reorder rules (of one product when `sku` is given)."""

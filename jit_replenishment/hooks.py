@@ -6,7 +6,12 @@ A plain CREATE INDEX holds a lock that blocks every stock write until it
 ends (minutes on tens of millions of moves). It is built CONCURRENTLY
 instead, which cannot run inside a transaction and waits for every older
 transaction, the install's own included: so it runs after the install has
-committed, on its own autocommit connection."""
+committed, on its own autocommit connection.
+
+It covers every column the recompute's done-moves COPY reads
+(services/inputs.py, done_moves), so that the COPY is an index-only scan:
+a column added there is added to INCLUDE here, and the index is rebuilt by
+a migration (`rebuild_move_index`)."""
 
 import logging
 
@@ -20,7 +25,7 @@ CREATE_MOVE_INDEX = """
     CREATE INDEX CONCURRENTLY IF NOT EXISTS stock_move_jit_done_covering_idx
         ON stock_move (product_id, date)
         INCLUDE (location_id, location_dest_id, product_uom, quantity,
-                 create_date)
+                 create_date, origin_returned_move_id)
         WHERE state = 'done'
 """
 
@@ -43,6 +48,21 @@ def create_move_index(dbname):
             )
         finally:
             cnx.autocommit = False
+
+
+def rebuild_move_index(dbname):
+    """Drop the index (without blocking writes) and build it again: for a
+    database whose index misses a column of today's definition."""
+    with sql_db.db_connect(dbname).cursor() as cr:
+        cnx = cr._cnx
+        cnx.autocommit = True
+        try:
+            cr.execute(
+                SQL("DROP INDEX CONCURRENTLY IF EXISTS %s", SQL.identifier(MOVE_INDEX))
+            )
+        finally:
+            cnx.autocommit = False
+    create_move_index(dbname)
 
 
 def post_init_hook(env):

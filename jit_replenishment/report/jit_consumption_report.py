@@ -17,8 +17,9 @@ class JitConsumptionReport(models.Model):
     recompute and the pull trigger use it too): done moves leaving the
     rule's warehouse (its view location's tree; the rule's own location tree
     if the rule lies outside its warehouse) for a customer, production or
-    inventory-loss/scrap location, minus returns from customers into it, in
-    the product's unit.
+    inventory-loss/scrap location, minus returns into it (from customers, or
+    returns of moves from production / inventory locations: an undone scan),
+    in the product's unit.
     Days are the company's days (its partner's timezone, UTC when unset), as
     in the scheduler. Days without any such move have no row.
     """
@@ -45,6 +46,7 @@ class JitConsumptionReport(models.Model):
             "date",
             "location_dest_id",
             "location_id",
+            "origin_returned_move_id",
             "product_id",
             "product_uom",
             "quantity",
@@ -70,8 +72,8 @@ class JitConsumptionReport(models.Model):
         readonly=True,
         digits="Product Unit of Measure",
         help="Quantity consumed that day from the rule's warehouse (deliveries, "
-        "manufacturing, scrap and inventory losses), minus customer returns, in "
-        "the product's unit of measure.",
+        "manufacturing, scrap and inventory losses), minus customer returns and "
+        "undone consumption, in the product's unit of measure.",
     )
     adu = fields.Float(
         string="ADU",
@@ -99,7 +101,7 @@ class JitConsumptionReport(models.Model):
         """The view's SELECT: each done move's signed quantity (the one
         definition, services/consumption.py) summed per rule and local day."""
         tree = SQL("tree.path")
-        sign = consumption.sign_sql("src", "dst", tree)
+        sign = consumption.sign_sql("sm", "src", "dst", tree)
         return SQL(
             """
             SELECT op.id::bigint * 100000

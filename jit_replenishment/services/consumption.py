@@ -7,11 +7,15 @@ A done move counts for a reordering rule with a sign:
 - **+1** when it leaves the rule's *boundary* for a consuming location
   (usage in `CONSUMING_USAGES`: a customer, production, or an inventory
   loss / scrap location);
-- **-1** when it enters the boundary from a location whose usage is in
-  `RETURN_USAGES` (a customer return); returns net over the window;
+- **-1** when it enters the boundary as a *return*: from a location whose
+  usage is in `RETURN_USAGES` (a customer return), or, being a return of
+  another move (`RETURN_LINK` set, e.g. an undone consumption scan), from a
+  location whose usage is in `UNDONE_USAGES` (production, inventory);
+  returns net over the window;
 - **0** otherwise: moves inside the boundary (pick, pack, shelves), receipts,
   and supply from inventory (positive adjustments) or production (a
-  manufacturing order's output, an unbuild) are not consumption.
+  manufacturing order's output, an unbuild), which are not returns of a
+  move, are not consumption.
 
 The *boundary* is the tree of the rule's warehouse view location, or the
 rule's own location tree when the rule lies outside its warehouse. The
@@ -22,7 +26,9 @@ timezone, UTC when unset; inputs.window).
 Three users read this module, and only this module, for what counts: the
 recompute (numpy over the batch's moves: `signs`), the consumption report
 (SQL: `sign_sql`, `boundary_sql`, `quantity_sql`, `local_day_sql`) and the
-pull trigger (`may_consume`, then `sign_sql` > 0).
+pull trigger (`may_consume`, then `sign_sql` > 0). The recompute reads one
+boolean column per move (`returns_a_move_sql`) and applies `is_return` in
+numpy.
 """
 
 import numpy as np
@@ -37,6 +43,12 @@ from . import locations
 CONSUMING_USAGES = ("customer", "production", "inventory")
 # Usages of the source locations whose moves into the boundary are returns.
 RETURN_USAGES = ("customer",)
+# Usages of the consuming source locations whose moves into the boundary are
+# returns when they return another move (an undone scan, a returned loss);
+# otherwise they are supply (an MO's output, a positive adjustment).
+UNDONE_USAGES = ("production", "inventory")
+# The stock_move column linking a return to the move it returns.
+RETURN_LINK = "origin_returned_move_id"
 
 
 def boundary(rule_path, warehouse_path):
@@ -45,17 +57,48 @@ def boundary(rule_path, warehouse_path):
     return warehouse_path if rule_path.startswith(warehouse_path) else rule_path
 
 
-def signs(src_inside, dst_inside, dst_consuming, src_returning):
+def signs(src_inside, dst_inside, dst_consuming, returning):
     """The sign of each (move, rule) pair as a float array (+1, -1, 0), from
     four boolean arrays: source / destination inside the rule's boundary,
-    destination usage consuming, source usage a return usage."""
-    return (src_inside & dst_consuming).astype(float) - (dst_inside & src_returning)
+    destination usage consuming, the move a return (`is_return`)."""
+    return (src_inside & dst_consuming).astype(float) - (dst_inside & returning)
 
 
 def usage_masks(usages):
     """Boolean arrays over an array of location usages: consuming
-    destinations, return sources."""
-    return np.isin(usages, CONSUMING_USAGES), np.isin(usages, RETURN_USAGES)
+    destinations, return sources, sources of returns of moves."""
+    return (
+        np.isin(usages, CONSUMING_USAGES),
+        np.isin(usages, RETURN_USAGES),
+        np.isin(usages, UNDONE_USAGES),
+    )
+
+
+def is_return(src_returns, src_undone, returns_a_move):
+    """Whether each move is a return (were it to enter a boundary): its
+    source is a return source (usage_masks), or it returns another move
+    (`RETURN_LINK` set) from a source of returns of moves."""
+    return src_returns | (src_undone & returns_a_move)
+
+
+def is_return_sql(move, src):
+    """SQL of `is_return` (a boolean) for the stock_move row aliased `move`
+    and its source location aliased `src`."""
+    return SQL(
+        "(%s.usage IN %s OR (%s.usage IN %s AND %s.%s IS NOT NULL))",
+        SQL.identifier(src),
+        RETURN_USAGES,
+        SQL.identifier(src),
+        UNDONE_USAGES,
+        SQL.identifier(move),
+        SQL.identifier(RETURN_LINK),
+    )
+
+
+def returns_a_move_sql(move):
+    """SQL of the boolean column the recompute reads per move: it returns
+    another move (`RETURN_LINK` set)."""
+    return SQL("(%s.%s IS NOT NULL)", SQL.identifier(move), SQL.identifier(RETURN_LINK))
 
 
 def boundary_sql(rule_loc, warehouse_view):
@@ -72,22 +115,22 @@ def boundary_sql(rule_loc, warehouse_view):
     )
 
 
-def sign_sql(src, dst, tree):
-    """SQL of `signs` (an integer: 1, -1 or 0) for the stock_location rows
-    aliased `src` and `dst` of a move, and the boundary path SQL `tree`."""
+def sign_sql(move, src, dst, tree):
+    """SQL of `signs` (an integer: 1, -1 or 0) for the stock_move row aliased
+    `move`, its stock_location rows aliased `src` and `dst`, and the boundary
+    path SQL `tree`."""
     src_path = SQL("%s.parent_path", SQL.identifier(src))
     dst_path = SQL("%s.parent_path", SQL.identifier(dst))
     return SQL(
         "((starts_with(%s, %s) AND %s.usage IN %s)::int"
-        " - (starts_with(%s, %s) AND %s.usage IN %s)::int)",
+        " - (starts_with(%s, %s) AND %s)::int)",
         src_path,
         tree,
         SQL.identifier(dst),
         CONSUMING_USAGES,
         dst_path,
         tree,
-        SQL.identifier(src),
-        RETURN_USAGES,
+        is_return_sql(move, src),
     )
 
 
@@ -132,12 +175,13 @@ def daily_consumption(rules, days, moves, lead_time, first_day):
     n_days = days["n_days"]
     first_day = np.asarray(first_day, dtype=np.int64)
     lookups = moves["lookups"]
-    consuming, returning = usage_masks(lookups["usage"])
+    consuming, returns, undone = usage_masks(lookups["usage"])
     row, rule = jit_core.match_keys(moves["product"], rules["product_id"])
     inside = locations.tree_test(lookups, rules["wh_path"], rule)
     src = locations.loc_index(lookups, moves["src"][row])
     dst = locations.loc_index(lookups, moves["dst"][row])
-    sign = signs(inside(src), inside(dst), consuming[dst], returning[src])
+    returning = is_return(returns[src], undone[src], moves["returns_a_move"][row])
+    sign = signs(inside(src), inside(dst), consuming[dst], returning)
     row, rule, day, qty = locations.rule_qty(rules, moves, row, rule, sign)
     window = day < n_days  # today (the tail) is not over
     buckets = jit_core.daily_buckets(rule[window], day[window], qty[window], n, n_days)

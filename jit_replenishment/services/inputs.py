@@ -30,6 +30,7 @@ MOVE_ROW = np.dtype(
         ("dst", ">i4"),
         ("uom", ">i4"),
         ("qty", ">f8"),
+        ("returns_a_move", "?"),
     ]
 )
 
@@ -132,29 +133,34 @@ def read_rules(env, ids):
 def done_moves(ops, rules, days, consuming_only):
     """The done moves of the batch's products over `days` (window():
     the window, and today with its tail), one binary row each (product,
-    done and creation timestamps, source, destination, unit, quantity),
-    parsed by numpy: no per-row Python object, no join.
+    done and creation timestamps, source, destination, unit, quantity,
+    whether it returns another move), parsed by numpy: no per-row Python
+    object, no join.
 
-    With `consuming_only`, only moves to a consuming location or from a
-    customer come back (a superset of what any rule counts as
-    consumption); the location trees are applied in numpy."""
+    With `consuming_only`, only moves to a consuming location or that may
+    be returns (consumption.is_return) come back (a superset of what any
+    rule counts as consumption); the location trees are applied in numpy."""
     env = ops.env
     lookups = locations.lookups(env)
+    returns_a_move = consumption.returns_a_move_sql("sm")
     where = SQL()
     if consuming_only:
-        consuming, returning = consumption.usage_masks(lookups["usage"])
+        consuming, returns, undone = consumption.usage_masks(lookups["usage"])
         where = SQL(
             "AND (sm.location_dest_id = ANY(%s::int[])"
-            " OR sm.location_id = ANY(%s::int[]))",
+            " OR sm.location_id = ANY(%s::int[])"
+            " OR (sm.location_id = ANY(%s::int[]) AND %s))",
             sql_array(np.flatnonzero(consuming)),
-            sql_array(np.flatnonzero(returning)),
+            sql_array(np.flatnonzero(returns)),
+            sql_array(np.flatnonzero(undone)),
+            returns_a_move,
         )
     rows = ops._jit_copy_rows(
         SQL(
             """
             SELECT sm.product_id, sm.date, COALESCE(sm.create_date, sm.date),
                    sm.location_id, sm.location_dest_id, sm.product_uom,
-                   COALESCE(sm.quantity, 0)::float8
+                   COALESCE(sm.quantity, 0)::float8, %(returns_a_move)s
               FROM stock_move sm
              WHERE sm.product_id = ANY(%(products)s::int[])
                AND sm.state = 'done'
@@ -165,11 +171,13 @@ def done_moves(ops, rules, days, consuming_only):
             end_dt=days["bounds"][-1],
             products=sql_array(np.unique(rules["product_id"])),
             where=where,
+            returns_a_move=returns_a_move,
         ),
         MOVE_ROW,
     )
     moves = {name: rows[name].astype(np.int64) for name in MOVE_ROW.names}
     moves["qty"] = rows["qty"].astype(float)
+    moves["returns_a_move"] = rows["returns_a_move"].astype(bool)
     # The local day of each move, counted from the window's first day
     # (the last index, n_days, is today): the timestamp arrives raw and
     # is placed among the UTC starts of the local days, no date

@@ -74,24 +74,28 @@ def _quote(value):
     return '"' + str(value).replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-def sql_array(values):
+def sql_array(values, nullable=False):
     """A PostgreSQL array literal ('{1.5,2,NULL}') of `values` (a numpy array
     or any sequence), to bind as one parameter and cast (``%s::int[]``).
 
     Floats keep their shortest exact form (repr; 'nan' and 'inf' are valid
     float8 input), integers and booleans are written as integers (cast a
     boolean array through int4 or pass Python bools: 't'/'f' below), None is
-    NULL, anything else (text, dates) is quoted."""
+    NULL, anything else (text, dates) is quoted. With `nullable`, NaN and ''
+    are NULL too (an unmeasured figure, no value)."""
     array = np.asarray(values) if not isinstance(values, np.ndarray) else values
     kind = array.dtype.kind
     if kind == "f":
         items = map(repr, array.astype(float).tolist())
+        if nullable:
+            items = ("NULL" if item == "nan" else item for item in items)
     elif kind == "b":
         items = ("t" if v else "f" for v in array.tolist())
     elif kind in "iu":
         items = map(str, array.astype(np.int64).tolist())
     else:
-        items = ("NULL" if v is None else _quote(v) for v in array.tolist())
+        empty = (None, "") if nullable else (None,)
+        items = ("NULL" if v in empty else _quote(v) for v in array.tolist())
     return "{" + ",".join(items) + "}"
 
 
@@ -101,17 +105,18 @@ def _check_type(sql_type):
     return sql_type
 
 
-def typed_array(sql_type, values):
+def typed_array(sql_type, values, nullable=False):
     """SQL ``%s::<type>[]`` binding `values` (sql_array) as one parameter."""
-    return SQL(f"%s::{_check_type(sql_type)}[]", sql_array(values))
+    return SQL(f"%s::{_check_type(sql_type)}[]", sql_array(values, nullable))
 
 
 def unnest_rows(columns, alias="v"):
     """A row source ``unnest(a::t[], b::u[], ...) AS alias(a, b, ...)`` of
-    `columns` ({name: (sql type, values)}, arrays of the same length)."""
+    `columns` ({name: (sql type, values[, nullable])}, arrays of the same
+    length; nullable: NaN and '' bound as NULL, see sql_array)."""
     return SQL(
         "unnest(%s) AS %s(%s)",
-        SQL(", ").join(typed_array(typ, values) for typ, values in columns.values()),
+        SQL(", ").join(typed_array(*spec) for spec in columns.values()),
         SQL.identifier(alias),
         SQL(", ").join(SQL.identifier(name) for name in columns),
     )
@@ -154,13 +159,18 @@ def bulk_update(cr, table, columns, key="id", set_extra=None, only_changed=False
 
 def bulk_insert(cr, table, columns, constants=None, returning="id", conflict=None):
     """INSERT one row per position of the arrays `columns` ({name: (sql
-    type, values)}) into `table` in one statement; `constants` ({column:
-    value}) are the same for every row (e.g. create_uid, run_id);
+    type, values[, nullable])}, as unnest_rows) into `table` in one
+    statement; `constants` ({column: value}) are the same for every row
+    (e.g. create_uid, run_id);
     `conflict` is an optional SQL clause (``ON CONFLICT ... DO ...``).
     Rows are inserted in the arrays' order. Returns the `returning` column
-    of the rows written (None: nothing, an empty list)."""
+    of the rows written (a tuple of columns: a tuple per row; None: nothing,
+    an empty list). PostgreSQL does not document the order of RETURNING
+    rows: to pair them with the input, return a key with them."""
     constants = constants or {}
     names = [*constants, *columns]
+    several = isinstance(returning, tuple | list)
+    returned = returning if several else (returning,) if returning else ()
     cr.execute(
         SQL(
             "INSERT INTO %s AS t (%s) SELECT %s FROM unnest(%s) WITH ORDINALITY"
@@ -171,15 +181,20 @@ def bulk_insert(cr, table, columns, constants=None, returning="id", conflict=Non
                 [SQL("%s", value) for value in constants.values()]
                 + [SQL("v.%s", SQL.identifier(n)) for n in columns]
             ),
-            SQL(", ").join(
-                typed_array(typ, values) for typ, values in columns.values()
-            ),
+            SQL(", ").join(typed_array(*spec) for spec in columns.values()),
             SQL(", ").join(SQL.identifier(n) for n in columns),
             conflict or SQL(),
-            SQL("RETURNING t.%s", SQL.identifier(returning)) if returning else SQL(),
+            SQL(
+                "RETURNING %s",
+                SQL(", ").join(SQL("t.%s", SQL.identifier(n)) for n in returned),
+            )
+            if returned
+            else SQL(),
         )
     )
-    return [row[0] for row in cr.fetchall()] if returning else []
+    if not returned:
+        return []
+    return [row if several else row[0] for row in cr.fetchall()]
 
 
 def copy_rows(cr, query, row):

@@ -36,7 +36,7 @@ def consuming_pairs_sql(move_ids, products, companies):
         products=sql_array(np.asarray(products, dtype=np.int64)),
         companies=sql_array(np.asarray(companies, dtype=np.int64)),
         sign=consumption.sign_sql(
-            "src", "dst", consumption.boundary_sql("rule_loc", "wv")
+            "m", "src", "dst", consumption.boundary_sql("rule_loc", "wv")
         ),
     )
 

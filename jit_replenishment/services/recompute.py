@@ -143,14 +143,7 @@ def compute(ops, run):
         rules, days, moves, lead["lead_time"], window - rule_window
     )
     stockout = ops._jit_stockout_mask(rules, days, moves) if need_stockout else None
-    out = demand(rules, profiles, buckets, stockout)
-    # Rules without enough history (or without any consumption) take a
-    # seed ADU where one exists; sigma = ADU (coefficient of variation 1).
-    seeds = ops._jit_seeds(rules, ~out["enough"] | ~out["consumed"], days["bounds"][0])
-    out["seeded"] = seeds["adu"] > 0
-    out["adu"] = np.where(out["seeded"], seeds["adu"], out["adu"])
-    out["sigma"] = np.where(out["seeded"], seeds["adu"], out["sigma"])
-    policy(out, rules, profiles, lead, booked)
+    out, seeds = levels(ops, rules, profiles, buckets, stockout, lead, booked, days)
     state, message = states(ops, rules, profiles, out, seeds, lead, now.date())
     ops._jit_write_back(
         run,
@@ -172,76 +165,81 @@ def compute(ops, run):
     )._jit_settle_approvals(ops.env._("Settled by the recompute"))
 
 
-def demand(rules, profiles, buckets, stockout):
-    """ADU, σ, spikes and usable days per rule, each profile's rules in one
-    jit_core call over its own window."""
+def profile_rows(rules, profiles, buckets, stockout):
+    """Each rule's profile parameters as per-row arrays (one assignment per
+    profile), the days its minimum asks for, whether its window holds
+    consumption, and the stock-out days its profile leaves out."""
     n = len(rules["id"])
-    out = {
-        "adu": np.zeros(n),
-        "sigma": np.zeros(n),
-        "spikes": np.zeros(n, dtype=np.int64),
-        "usable": np.zeros(n, dtype=np.int64),
-        "minimum": np.zeros(n, dtype=np.int64),
-        "consumed": np.zeros(n, dtype=bool),
-        "threshold": np.zeros(n),
-    }
+    names = ("window_days", "spike_factor", "spike_cap", "service_level")
+    names += ("review_period_days", "min_usable_days", "approval_threshold")
+    row = {name: np.zeros(n) for name in names}
+    row["min_clamp"], row["max_clamp"] = np.full(n, np.nan), np.full(n, np.nan)
+    row["consumed"] = np.zeros(n, dtype=bool)
+    excluded = np.zeros(n, dtype=bool)
     for profile_id, profile in profiles.items():
         idx = np.flatnonzero(rules["profile_id"] == profile_id)
-        if not idx.size:
-            continue
-        sub = buckets[idx, -profile.window_days :]
-        mask = None
-        if stockout is not None and profile.exclude_stockout_days:
-            mask = stockout[idx, -profile.window_days :]
-        stats = jit_core.demand_stats(
-            sub,
-            spike_factor=profile.spike_factor or None,
-            spike_cap=profile.spike_cap or None,
-            stockout_mask=mask,
-        )
-        out["adu"][idx] = stats.adu
-        out["sigma"][idx] = stats.sigma
-        out["spikes"][idx] = stats.spikes
-        out["usable"][idx] = stats.days_counted
-        out["minimum"][idx] = min(profile.min_usable_days, profile.window_days)
-        out["consumed"][idx] = sub.sum(axis=1) > 0
-        out["threshold"][idx] = profile.approval_threshold
-    out["enough"] = out["usable"] >= out["minimum"]
-    return out
+        for name in names:
+            row[name][idx] = profile[name]
+        row["min_clamp"][idx] = profile.min_clamp or np.nan
+        row["max_clamp"][idx] = profile.max_clamp or np.nan
+        row["consumed"][idx] = buckets[idx, -profile.window_days :].sum(axis=1) > 0
+        excluded[idx] = profile.exclude_stockout_days
+    row["window_days"] = row["window_days"].astype(np.int64)
+    row["minimum"] = np.minimum(row["min_usable_days"], row["window_days"])
+    row["stockout"] = None if stockout is None else stockout & excluded[:, None]
+    return row
 
 
-def policy(out, rules, profiles, lead, booked):
-    """Safety stock, min, max and z per rule (jit_core.compute_policy, one
-    call per profile), then min/max rounded up to the product's unit."""
-    n = len(rules["id"])
-    for name in ("ss", "min", "max", "z"):
-        out[name] = np.zeros(n)
-    for profile_id, profile in profiles.items():
-        idx = np.flatnonzero(rules["profile_id"] == profile_id)
-        if not idx.size:
-            continue
-        result = jit_core.compute_policy(
-            out["adu"][idx],
-            out["sigma"][idx],
-            lead["lead_time"][idx],
-            lead["sigma"][idx],
-            profile.service_level,
-            profile.review_period_days,
-            moq=lead["moq"][idx],
-            multiple=rules["qty_multiple"][idx],
-            min_clamp=profile.min_clamp or None,
-            max_clamp=profile.max_clamp or None,
-            booked_share=booked[idx],
-        )
-        out["ss"][idx] = result.safety_stock
-        out["min"][idx] = result.min_qty
-        out["max"][idx] = result.max_qty
-        out["z"][idx] = result.z
-    rounding = rules["uom_rounding"]
-    out["new_min"] = jit_core.round_up_to_multiple(out["min"], rounding)
-    out["new_max"] = np.maximum(
-        jit_core.round_up_to_multiple(out["max"], rounding), out["new_min"]
+def levels(ops, rules, profiles, buckets, stockout, lead, booked, days):
+    """ADU, σ, spikes, usable days, seeds, safety stock, min, max and z per
+    rule: the one nightly sequence of jit_core (recompute_levels) over the
+    batch, each rule under its profile. Rules without enough history (or
+    without any consumption) take a seed ADU where one exists (one query for
+    the batch, _jit_seeds). Returns (out, seeds)."""
+    row = profile_rows(rules, profiles, buckets, stockout)
+    found = {}
+
+    def seed(usable):
+        wanted = (usable < row["minimum"]) | ~row["consumed"]
+        found.update(ops._jit_seeds(rules, wanted, days["bounds"][0]))
+        return found["adu"]
+
+    result = jit_core.recompute_levels(
+        buckets,
+        lead_time=lead["lead_time"],
+        lead_time_sigma=lead["sigma"],
+        service_level=row["service_level"],
+        review_period_days=row["review_period_days"],
+        window_days=row["window_days"],
+        spike_factor=row["spike_factor"],
+        spike_cap=row["spike_cap"],
+        stockout_mask=row["stockout"],
+        moq=lead["moq"],
+        multiple=rules["qty_multiple"],
+        min_clamp=row["min_clamp"],
+        max_clamp=row["max_clamp"],
+        booked_share=booked,
+        rounding=rules["uom_rounding"],
+        seed=seed,
     )
+    out = {
+        "adu": result.adu,
+        "sigma": result.sigma,
+        "spikes": result.spikes,
+        "usable": result.days_counted,
+        "minimum": row["minimum"].astype(np.int64),
+        "consumed": row["consumed"],
+        "threshold": row["approval_threshold"],
+        "enough": result.days_counted >= row["minimum"],
+        "seeded": result.seeded,
+        "ss": result.safety_stock,
+        "min": result.min_qty,
+        "max": result.max_qty,
+        "z": result.z,
+        "new_min": result.new_min,
+        "new_max": result.new_max,
+    }
+    return out, found
 
 
 def states(ops, rules, profiles, out, seeds, lead, today):

@@ -4,8 +4,6 @@
 bulk by the SLA job (upsert), the vendor's latest period flagged, and the
 row of a period that no longer has anything due removed."""
 
-import math
-
 import numpy as np
 
 from odoo import fields
@@ -36,19 +34,6 @@ DUE_FIGURES = (
 LEAD_FIGURES = ("lt_samples", "lt_mean", "lt_sigma", "lt_p90")
 
 
-def nullable(values):
-    """`values` with NaN and '' as None, so that pg.sql_array binds them as
-    NULL (an unmeasured figure, no standing)."""
-    array = np.asarray(values)
-    if array.dtype.kind == "f" and np.isnan(array).any():
-        return np.array(
-            [None if math.isnan(v) else v for v in array.tolist()], dtype=object
-        )
-    if array.dtype.kind in "UO":
-        return np.array([None if v in (None, "") else v for v in array], dtype=object)
-    return array
-
-
 def upsert(Score, keys, active, figures):
     """Insert or update the rows of the active keys in one statement;
     returns {key index: row id}."""
@@ -65,13 +50,14 @@ def upsert(Score, keys, active, figures):
         "period_end": ("date", keys["end"][sel]),
     }
     for name, values in figures.items():
-        cols[name] = (SQL_TYPES.get(name, "float8"), nullable(values[sel]))
+        # an unmeasured figure (NaN) and no standing ('') are NULL
+        cols[name] = (SQL_TYPES.get(name, "float8"), values[sel], True)
     now = fields.Datetime.now()
     env.flush_all()
     # (vendor, company, period start) is unique among the keys (one active
     # contract per vendor and company, periods do not overlap): one row per
-    # key, returned in the keys' order.
-    ids = pg.bulk_insert(
+    # key, returned with its key (RETURNING has no documented order).
+    returned = pg.bulk_insert(
         env.cr,
         "jit_sla_score",
         cols,
@@ -90,8 +76,22 @@ def upsert(Score, keys, active, figures):
                 if c not in KEY_COLUMNS
             ),
         ),
+        returning=("id", *KEY_COLUMNS),
     )
-    rows = dict(zip(sel.tolist(), ids, strict=True))
+    position = {
+        key: i
+        for i, key in zip(
+            sel.tolist(),
+            zip(
+                keys["partner"][sel].tolist(),
+                keys["company"][sel].tolist(),
+                keys["start"][sel].astype("datetime64[D]").tolist(),
+                strict=True,
+            ),
+            strict=True,
+        )
+    }
+    rows = {position[tuple(key)]: row_id for row_id, *key in returned}
     mark_latest(env, keys["partner"][sel], keys["company"][sel])
     Score.invalidate_model()
     return rows

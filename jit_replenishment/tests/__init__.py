@@ -18,3 +18,4 @@ from . import test_jit_consumption_scan
 from . import test_jit_scan_concurrency
 from . import test_jit_scan_tour
 from . import test_jit_simulate
+from . import test_sla_scores

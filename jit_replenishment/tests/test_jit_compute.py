@@ -360,10 +360,10 @@ class TestJitCompute(JitCase):
         self.assertAlmostEqual(self.orderpoint.jit_sigma, 4.5)
 
     def test_adjustments_and_production_receipts_do_not_net(self):
-        """Only customer returns net against consumption. A positive
-        inventory adjustment (inventory location -> stock) and a receipt from
+        """Only returns net against consumption. A positive inventory
+        adjustment (inventory location -> stock) and a receipt from
         production (an unbuild's components or a manufacturing order's
-        output) are supply, not negative demand.
+        output), which return no move, are supply, not negative demand.
 
         deliveries 20 on day -5; +7 adjusted on day -4; +3 from production
         on day -3 -> consumption 20 over 10 days -> ADU 2.0
@@ -570,3 +570,33 @@ class TestJitCompute(JitCase):
         self.assertIn("category", new_op.jit_message)
         self.assertEqual(old_op.jit_state, "no_history")
         self.assertEqual((old_op.product_min_qty, old_op.product_max_qty), (5, 12))
+
+    def test_one_nightly_sequence_for_the_batch(self):
+        """The recompute sets the levels through jit_core's one nightly
+        sequence (recompute_levels, also replayed by the backtest): one call
+        for a batch whose rules follow profiles with different windows, and
+        what it returns is what is written.
+
+        Widget (10-day profile): DAILY -> ADU 4.0 (golden test above).
+        Gadget (5-day profile): deliveries 5, 0, 5, 0, 5 over its 5 days
+        -> ADU 3.0; the 20 delivered 8 days ago is outside its window."""
+        short = self.profile.copy({"name": "Test 5 days", "window_days": 5})
+        gadget = self._product("JIT Gadget", delay=4)
+        gadget_rule = self._orderpoint(gadget)
+        gadget_rule.jit_profile_id = short
+        self._deliveries(self.product, DAILY)
+        self._deliveries(gadget, [20, 0, 0, 5, 0, 5, 0, 5])
+        calls = []
+        levels = jit_core.recompute_levels
+
+        def spy(*args, **kwargs):
+            calls.append(levels(*args, **kwargs))
+            return calls[-1]
+
+        self.patch(jit_core, "recompute_levels", spy)
+        rules = self.orderpoint | gadget_rule
+        rules._jit_recompute()
+        self.assertEqual(len(calls), 1)
+        self.assertEqual(rules.mapped("jit_adu"), [4.0, 3.0])
+        self.assertEqual(rules.mapped("jit_min_qty"), calls[0].new_min.tolist())
+        self.assertEqual(rules.mapped("jit_max_qty"), calls[0].new_max.tolist())

@@ -22,6 +22,7 @@ class TestJitConsumptionDefinition(JitCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.adjustment = cls.product.with_company(cls.company).property_stock_inventory
+        production = cls.product.with_company(cls.company).property_stock_production
         p, stock, customers = cls.product, cls.stock, cls.customers
         other_stock = cls.other_wh.lot_stock_id
         # (product, qty, days ago, source, destination[, unit])
@@ -35,9 +36,21 @@ class TestJitConsumptionDefinition(JitCase):
             "internal": (p, 6, 1, stock, cls.shelf),
             "other_warehouse": (p, 7, 1, other_stock, customers),
             "dozen": (p, 1, 1, stock, customers, cls.dozen),
+            # a consumption scan undone (services/scan.py): the return from
+            # production is linked to the scan's move
+            "scan": (p, 9, 3, stock, production),
+            "scan_undone": (p, 9, 3, production, stock),
+            # a loss booked to the inventory location, then returned
+            "loss": (p, 6, 4, stock, cls.adjustment),
+            "loss_returned": (p, 6, 4, cls.adjustment, stock),
+            # a manufacturing order's output: supply, not a return
+            "mo_output": (p, 11, 2, production, stock),
         }
         moves = cls._moves(list(specs.values()))
         cls.moves = dict(zip(specs, moves, strict=True))
+        for back, origin in (("scan_undone", "scan"), ("loss_returned", "loss")):
+            cls.moves[back].origin_returned_move_id = cls.moves[origin]
+        cls.env.flush_all()
 
     def _recompute_days(self, consuming_only):
         """{day: net consumption} as the recompute counts it."""
@@ -55,9 +68,13 @@ class TestJitConsumptionDefinition(JitCase):
     def test_recompute_report_and_trigger_agree(self):
         """Net per day (days ago: quantity):
         5: delivery 10                                   -> 10
-        4: customer return 4 (no delivery that day)      -> -4
-        3: scrap 2; a positive adjustment of 5 is supply -> 2
-        2: delivery 8 from a shelf, return 3             -> 5
+        4: customer return 4 (no delivery that day);
+           a loss of 6 returned from the inventory
+           location (a return of it): 6 - 6              -> -4
+        3: scrap 2; a positive adjustment of 5 is supply;
+           a scan of 9 to production undone: 9 - 9      -> 2
+        2: delivery 8 from a shelf, return 3; an MO's
+           output of 11 from production is supply        -> 5
         1: 1 dozen = 12 units; internal move 6 and the
            other warehouse's delivery 7 are not ours     -> 12
         total 25 over 10 days -> ADU 2.5."""
@@ -93,7 +110,7 @@ class TestJitConsumptionDefinition(JitCase):
             for move_id, rule_id in self.env.cr.fetchall()
             if rule_id == self.orderpoint.id
         }
-        positive = {"delivery", "delivery_shelf", "scrap", "dozen"}
+        positive = {"delivery", "delivery_shelf", "scrap", "dozen", "scan", "loss"}
         self.assertEqual(counted, {self.moves[name].id for name in positive})
         # ... and the report's positive part is the sum of those moves.
         self.env.cr.execute(
@@ -102,7 +119,7 @@ class TestJitConsumptionDefinition(JitCase):
                 list(counted),
             )
         )
-        self.assertEqual(self.env.cr.fetchone()[0], 10 + 8 + 2 + 12)
+        self.assertEqual(self.env.cr.fetchone()[0], 10 + 8 + 2 + 12 + 9 + 6)
 
     def test_trigger_ignores_moves_that_are_not_consumption(self):
         """A rule below its minimum is pulled by a delivery, never by a
@@ -110,7 +127,15 @@ class TestJitConsumptionDefinition(JitCase):
         warehouse's delivery."""
         self.orderpoint.write({"trigger": "auto", "product_min_qty": 1000})
         Orderpoint = self.env["stock.warehouse.orderpoint"]
-        for name in ("return_alone", "adjustment_in", "internal", "other_warehouse"):
+        for name in (
+            "return_alone",
+            "adjustment_in",
+            "internal",
+            "other_warehouse",
+            "scan_undone",
+            "loss_returned",
+            "mo_output",
+        ):
             self.assertFalse(Orderpoint._jit_pulled_by(self.moves[name]), name)
         self.assertEqual(
             Orderpoint._jit_pulled_by(self.moves["scrap"]), self.orderpoint
@@ -118,3 +143,34 @@ class TestJitConsumptionDefinition(JitCase):
         self.assertEqual(
             Orderpoint._jit_pulled_by(self.moves["delivery_shelf"]), self.orderpoint
         )
+
+    def test_done_moves_copy_is_an_index_only_scan(self):
+        """The covering index (hooks.py) holds every column the recompute's
+        done-moves COPY reads: with the other scans off, PostgreSQL can still
+        plan it as an index-only scan of that index (a column missing from
+        its INCLUDE list would make that impossible)."""
+        ops = self.orderpoint
+        queries = []
+        self.patch(
+            type(ops),
+            "_jit_copy_rows",
+            lambda _self, query, row: queries.append(query) or np.zeros(0, row),
+        )
+        rules = ops._jit_read_rules()
+        days = ops._jit_window(self.company, NOW, 10, tail=True)
+        for consuming_only in (True, False):
+            ops._jit_done_moves(rules, days, consuming_only=consuming_only)
+        self.assertEqual(len(queries), 2)
+        for query in queries:
+            self.env.cr.execute(
+                "SET LOCAL enable_seqscan = off; SET LOCAL enable_bitmapscan = off;"
+                " SET LOCAL enable_indexscan = off"
+            )
+            self.env.cr.execute(SQL("EXPLAIN %s", query))
+            plan = "\n".join(row[0] for row in self.env.cr.fetchall())
+            self.env.cr.execute(
+                "RESET enable_seqscan; RESET enable_bitmapscan; RESET enable_indexscan"
+            )
+            self.assertIn(
+                "Index Only Scan using stock_move_jit_done_covering_idx", plan
+            )

@@ -375,3 +375,25 @@ class TestJitConsumptionScanCounts(ScanCase):
             ]
         )
         self.assertEqual(row.consumption, 16.0)
+
+    def test_an_undone_scan_is_not_consumption(self):
+        """Deliveries of DAILY (40 over the 10-day window, ADU 4.0); three
+        days ago a scan of 10 kept and a scan of 5 undone at once (its
+        return from production nets it: services/consumption.py) -> 40 + 10
+        + 5 - 5 = 50 over 10 days -> ADU 5.0. The report's day: the delivery
+        (DAILY[7] = 6) + 10 + 5 - 5 = 16."""
+        self._deliveries(self.product, DAILY)
+        with freeze_time(NOW - timedelta(days=3)):
+            self._scan(qty=10, key="kept")
+            wrong = self._scan(qty=5, key="wrong")
+            self.Scan.browse(wrong["id"]).action_undo()
+        self.orderpoint._jit_recompute()
+        self.assertAlmostEqual(self.orderpoint.jit_adu, 5.0, places=6)
+        self.env.flush_all()
+        row = self.env["jit.consumption.report"].search(
+            [
+                ("orderpoint_id", "=", self.orderpoint.id),
+                ("date", "=", (NOW - timedelta(days=3)).date()),
+            ]
+        )
+        self.assertEqual(row.consumption, 16.0)

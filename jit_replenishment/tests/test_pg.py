@@ -47,6 +47,28 @@ class TestPg(TransactionCase):
         self.cr.execute(SQL("SELECT %s", pg.typed_array("float8", [np.nan])))
         self.assertTrue(np.isnan(self.cr.fetchone()[0][0]))
 
+    def test_sql_array_nullable(self):
+        """nullable=True: NaN (an unmeasured figure) and '' (no value) are
+        NULL; without it NaN stays 'nan', a valid float8. Through
+        bulk_insert, a column spec (type, values, True) stores NULLs."""
+        self.assertEqual(pg.sql_array([1.5, np.nan]), "{1.5,nan}")
+        self.assertEqual(pg.sql_array([1.5, np.nan], nullable=True), "{1.5,NULL}")
+        self.assertEqual(
+            pg.sql_array(np.array(["a", "", None], dtype=object), nullable=True),
+            '{"a",NULL,NULL}',
+        )
+        self.assertEqual(pg.sql_array(np.array([2, 3]), nullable=True), "{2,3}")
+        pg.bulk_insert(
+            self.cr,
+            "jit_pg_t",
+            {
+                "id": ("int4", [1, 2]),
+                "qty": ("float8", np.array([np.nan, 2.5]), True),
+                "name": ("varchar", np.array(["", "b"], dtype=object), True),
+            },
+        )
+        self.assertEqual(self._rows(), [(1, None, None, None), (2, 2.5, "b", None)])
+
     def test_typed_array_refuses_unknown_type(self):
         with self.assertRaisesRegex(ValueError, "int4; DROP"):
             pg.typed_array("int4; DROP", [1])
@@ -92,12 +114,15 @@ class TestPg(TransactionCase):
 
     def test_bulk_insert_on_conflict(self):
         pg.bulk_insert(self.cr, "jit_pg_t", {"id": ("int4", [1]), "tag": ("int4", [1])})
-        pg.bulk_insert(
+        returned = pg.bulk_insert(
             self.cr,
             "jit_pg_t",
             {"id": ("int4", [1, 2]), "tag": ("int4", [5, 6])},
             conflict=SQL("ON CONFLICT (id) DO UPDATE SET tag = EXCLUDED.tag"),
+            returning=("id", "tag"),
         )
+        # several columns: a tuple per row (key and value travel together)
+        self.assertEqual(sorted(returned), [(1, 5), (2, 6)])
         self.assertEqual(self._rows(), [(1, None, None, 5), (2, None, None, 6)])
 
     def test_copy_rows(self):

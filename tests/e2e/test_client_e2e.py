@@ -108,7 +108,10 @@ def test_client_errors_are_classified(conn, transport):
     ):
         _client(conn, transport, db="no_such_db_e2e").authenticate()
     client = _client(conn, transport)
-    with pytest.raises(OdooValidationError, match="unknown product 'NO-SUCH-SKU'"):
+    with pytest.raises(
+        OdooValidationError,
+        match="Product: no product with barcode or internal reference 'NO-SUCH-SKU'",
+    ):
         client.consume("NO-SUCH-SKU", 1)
     with pytest.raises(OdooValidationError, match="Contacts require a name"):
         client.call("res.partner", "create", {"name": False})
@@ -138,35 +141,68 @@ def test_client_access_error(conn):
         clerk.rule_status()
 
 
+def _scans(client):
+    return client.call("jit.consumption", "search_count", [])
+
+
 def test_consume_moves_stock_out_at_once(conn):
+    """One consumption scan (jit.consumption.scan) under a fresh key: one
+    validated move to the production location, counted as consumption."""
     client = _client(conn, "xmlrpc")
     before = _bolt_on_hand(client)
     done = client.consume("JIT-BOLT-M8", 3, "WH/Stock")
     assert done["quantity"] == 3.0 and done["location"] == "WH/Stock"
+    assert done["kind"] == "scan" and done["can_undo"]
     assert _bolt_on_hand(client) == before - 3
-    # Counted as consumption by the JIT report (a consuming location).
+    [scan] = client.call(
+        "jit.consumption", "read", [done["id"]], ["idempotency_key", "move_id"]
+    )
+    assert scan["idempotency_key"] == done["key"]
+    assert scan["move_id"][0] == done["move_id"]
     [move] = client.call(
-        "stock.move",
-        "search_read",
-        [("picking_id.name", "=", done["transfer"])],
-        fields=["state", "location_dest_id"],
+        "stock.move", "read", [done["move_id"]], ["state", "location_dest_id"]
     )
     assert move["state"] == "done"
     [dest] = client.call(
         "stock.location", "read", [move["location_dest_id"][0]], ["usage"]
     )
     assert dest["usage"] == "production"
+    # Each call makes its own key: a second consumption is a second scan.
+    again = client.consume("JIT-BOLT-M8", 3, "WH/Stock")
+    assert again["id"] != done["id"] and again["key"] != done["key"]
+    assert _bolt_on_hand(client) == before - 6
 
 
-def test_consume_bad_quantity_changes_nothing(conn):
+@pytest.mark.parametrize("transport", TRANSPORTS)
+def test_consume_with_a_key_is_recorded_once(conn, transport):
+    """The same key again (a resend after a lost answer) returns the
+    recorded scan, no second move; the same key for another quantity is
+    refused."""
+    client = _client(conn, transport)
+    key = f"e2e-{uuid.uuid4().hex}"
+    before, scans = _bolt_on_hand(client), _scans(client)
+    first = client.consume("JIT-BOLT-M8", 2, "WH/Stock", key=key)
+    assert client.consume("JIT-BOLT-M8", 2, "WH/Stock", key=key) == first
+    assert first["key"] == key
+    assert _bolt_on_hand(client) == before - 2
+    assert _scans(client) == scans + 1
+    with pytest.raises(OdooValidationError, match="was already used for another"):
+        client.consume("JIT-BOLT-M8", 5, "WH/Stock", key=key)
+    assert _bolt_on_hand(client) == before - 2
+
+
+def test_consume_bad_input_changes_nothing(conn):
     client = _client(conn)
-    pickings = client.call("stock.picking", "search_count", [])
+    moves, scans = client.call("stock.move", "search_count", []), _scans(client)
     for qty in (0, -2, "abc"):
         with pytest.raises(OdooValidationError, match="quantity must be"):
             client.consume("JIT-BOLT-M8", qty)
-    with pytest.raises(OdooValidationError, match="location 'Nowhere/X' is unknown"):
+    with pytest.raises(OdooValidationError, match="Location: no location 'Nowhere/X'"):
         client.consume("JIT-BOLT-M8", 1, "Nowhere/X")
-    assert client.call("stock.picking", "search_count", []) == pickings
+    with pytest.raises(OdooValidationError, match="key must be a non-empty text"):
+        client.consume("JIT-BOLT-M8", 1, key="  ")
+    assert client.call("stock.move", "search_count", []) == moves
+    assert _scans(client) == scans
 
 
 def test_nothing_listening_is_a_connection_error(conn):
@@ -249,7 +285,22 @@ def test_cli_status_and_csv(conn, tmp_path):
 def test_cli_consume(conn, tmp_path):
     code, out, err = _cli(conn, tmp_path, "consume", "JIT-BOLT-M8", "1")
     assert code == 0, err
-    assert "1 x [JIT-BOLT-M8] JIT Hex Bolt M8 consumed from WH/Stock" in out
+    assert (
+        "1 Units x [JIT-BOLT-M8] JIT Hex Bolt M8 consumed from WH/Stock "
+        "to Virtual Locations/Production" in out
+    )
+    assert "key " in out
+    # --key: the same key again prints the same scan; another quantity
+    # under it is refused (exit 1).
+    key = f"cli-{uuid.uuid4().hex}"
+    code, first, err = _cli(conn, tmp_path, "consume", "JIT-BOLT-M8", "1", "--key", key)
+    assert code == 0, err
+    assert f"(key {key})" in first
+    code, again, err = _cli(conn, tmp_path, "consume", "JIT-BOLT-M8", "1", "--key", key)
+    assert (code, again) == (0, first), err
+    code, _out, err = _cli(conn, tmp_path, "consume", "JIT-BOLT-M8", "2", "--key", key)
+    assert code == 1
+    assert f"Idempotency key: '{key}' was already used" in err
 
 
 @pytest.mark.parametrize(
@@ -262,7 +313,12 @@ def test_cli_consume(conn, tmp_path):
             4,
             "database 'no_such_db_e2e' does not exist",
         ),
-        (["consume", "NO-SUCH-SKU", "1"], {}, 1, "unknown product 'NO-SUCH-SKU'"),
+        (
+            ["consume", "NO-SUCH-SKU", "1"],
+            {},
+            1,
+            "Product: no product with barcode or internal reference 'NO-SUCH-SKU'",
+        ),
         (["consume", "JIT-BOLT-M8", "0"], {}, 1, "quantity must be > 0, got '0'"),
         (
             ["consume", "JIT-BOLT-M8"],
