@@ -18,6 +18,5 @@ from . import stock_move
 from . import jit_carrying_cost
 from . import jit_inventory_snapshot
 from . import jit_rule_stockout
-from . import stock_warehouse_orderpoint_pilot
 from . import stock_warehouse
 from . import jit_consumption

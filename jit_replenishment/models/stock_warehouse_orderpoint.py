@@ -196,6 +196,13 @@ class StockWarehouseOrderpoint(models.Model):
         "its proposal.",
     )
     # --- what the buyer reads on the list and the form (not stored) ------
+    jit_pilot_date = fields.Date(
+        string="In JIT Pilot Since",
+        readonly=True,
+        copy=False,
+        help="Day JIT was enabled on the rule: the KPI reports compare the "
+        "days before and after it.",
+    )
     jit_proposal_shown = fields.Boolean(
         string="Proposal Differs",
         compute="_compute_jit_proposal",
@@ -306,10 +313,26 @@ class StockWarehouseOrderpoint(models.Model):
         it (today's prices, any quantity)."""
         return vendors.rule_lines(self)
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        today = fields.Date.context_today(self)
+        for vals in vals_list:
+            if vals.get("jit_enabled") and not vals.get("jit_pilot_date"):
+                vals["jit_pilot_date"] = today
+        return super().create(vals_list)
+
     def write(self, vals):
         if not self.env.su:
             self._jit_check_managed_fields(vals)
+        joining = self.browse()
+        if vals.get("jit_enabled") and "jit_pilot_date" not in vals:
+            joining = self.filtered(lambda op: not op.jit_pilot_date)
         res = super().write(vals)
+        if joining:
+            # The day a rule joined the pilot (KPIs before / with JIT).
+            super(StockWarehouseOrderpoint, joining).write(
+                {"jit_pilot_date": fields.Date.context_today(self)}
+            )
         if "jit_enabled" in vals and not vals["jit_enabled"]:
             self._jit_settle_approvals(self.env._("JIT turned off"))
         return res
