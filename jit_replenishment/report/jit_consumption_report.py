@@ -1,9 +1,9 @@
 # Copyright 2026 JIT Replenishment Suite
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import fields, models, tools
+from odoo import fields, models
 from odoo.tools import SQL
 
-from ..services import consumption
+from ..services import consumption, pg
 
 # Days of history shown by the report.
 HISTORY_DAYS = 365
@@ -146,11 +146,4 @@ class JitConsumptionReport(models.Model):
         )
 
     def init(self):
-        tools.drop_view_if_exists(self.env.cr, self._table)
-        self.env.cr.execute(
-            SQL(
-                "CREATE OR REPLACE VIEW %s AS (%s)",
-                SQL.identifier(self._table),
-                self._query(),
-            )
-        )
+        pg.replace_view(self.env, self._table, self._query())

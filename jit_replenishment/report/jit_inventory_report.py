@@ -3,9 +3,10 @@
 """Carrying cost and turnover (one SQL view over the snapshots and the daily
 consumption) and slow-moving / dead stock (over the current snapshot)."""
 
-from odoo import api, fields, models, tools
+from odoo import api, fields, models
 from odoo.tools import SQL
 
+from ..services import pg
 from ..services.carrying_cost import COMPONENTS, cost_columns, effective_rates_sql
 
 
@@ -166,14 +167,7 @@ class JitInventoryReport(models.Model):
         )
 
     def init(self):
-        tools.drop_view_if_exists(self.env.cr, self._table)
-        self.env.cr.execute(
-            SQL(
-                "CREATE OR REPLACE VIEW %s AS (%s)",
-                SQL.identifier(self._table),
-                self._query(),
-            )
-        )
+        pg.replace_view(self.env, self._table, self._query())
 
     @api.model
     def read_group(

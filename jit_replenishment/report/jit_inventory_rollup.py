@@ -6,10 +6,11 @@ warehouse or category (see README, "Inventory snapshots")."""
 
 import re
 
-from odoo import api, fields, models, tools
+from odoo import api, fields, models
 from odoo.osv import expression
 from odoo.tools import SQL
 
+from ..services import pg
 from ..services.carrying_cost import COMPONENTS, cost_columns, effective_rates_sql
 
 # Fields of jit.inventory.report that the rollup holds as well.
@@ -110,14 +111,7 @@ class JitInventoryReportCateg(models.Model):
         )
 
     def init(self):
-        tools.drop_view_if_exists(self.env.cr, self._table)
-        self.env.cr.execute(
-            SQL(
-                "CREATE OR REPLACE VIEW %s AS (%s)",
-                SQL.identifier(self._table),
-                self._query(),
-            )
-        )
+        pg.replace_view(self.env, self._table, self._query())
 
     @api.model
     def _jit_ratios(self, sums):

@@ -2,8 +2,10 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """JIT KPIs per rule and period, before and after the rule joined the pilot."""
 
-from odoo import api, fields, models, tools
+from odoo import api, fields, models
 from odoo.tools import SQL
+
+from ..services import pg
 
 PHASES = [("before", "Before JIT"), ("after", "With JIT")]
 
@@ -214,14 +216,7 @@ class JitKpiReport(models.Model):
         )
 
     def init(self):
-        tools.drop_view_if_exists(self.env.cr, self._table)
-        self.env.cr.execute(
-            SQL(
-                "CREATE OR REPLACE VIEW %s AS (%s)",
-                SQL.identifier(self._table),
-                self._query(),
-            )
-        )
+        pg.replace_view(self.env, self._table, self._query())
 
     @api.model
     def _jit_ratios(self, sums):

@@ -2,8 +2,10 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """The managers' multi-location view and the slow-moving / dead stock list."""
 
-from odoo import fields, models, tools
+from odoo import fields, models
 from odoo.tools import SQL
+
+from ..services import pg
 
 INDICATORS = [
     ("value", "Stock Value"),
@@ -11,17 +13,6 @@ INDICATORS = [
     ("order", "Open RFQs / POs"),
     ("stockout", "Stock-outs (last recorded day)"),
 ]
-
-
-def _create_view(model):
-    tools.drop_view_if_exists(model.env.cr, model._table)
-    model.env.cr.execute(
-        SQL(
-            "CREATE OR REPLACE VIEW %s AS (%s)",
-            SQL.identifier(model._table),
-            model._query(),
-        )
-    )
 
 
 class JitWarehouseOverview(models.Model):
@@ -95,7 +86,7 @@ class JitWarehouseOverview(models.Model):
         )
 
     def init(self):
-        _create_view(self)
+        pg.replace_view(self.env, self._table, self._query())
 
 
 class JitDeadStockReport(models.Model):
@@ -154,7 +145,7 @@ class JitDeadStockReport(models.Model):
         )
 
     def init(self):
-        _create_view(self)
+        pg.replace_view(self.env, self._table, self._query())
 
     def action_view_records(self):
         """The moves this stock comes from."""

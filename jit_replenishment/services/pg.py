@@ -28,6 +28,7 @@ from psycopg2.extensions import TransactionRollbackError
 
 from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
 from odoo.tools import SQL
+from odoo.tools.sql import drop_view_if_exists
 
 _logger = logging.getLogger(__name__)
 
@@ -284,3 +285,12 @@ def vendor_sql(alias):
 def vendor_of(partners):
     """The vendors (commercial partners) of `partners` (res.partner)."""
     return partners.commercial_partner_id
+
+
+def replace_view(env, table, query):
+    """(Re)create the SQL view `table` of a report model from its `query`
+    (an SQL): the `init()` of every report model of the addon."""
+    drop_view_if_exists(env.cr, table)
+    env.cr.execute(
+        SQL("CREATE OR REPLACE VIEW %s AS (%s)", SQL.identifier(table), query)
+    )
