@@ -290,10 +290,26 @@ def seeds(env, rules, wanted, new_since):
     return seeds
 
 
+def pick_profile(rule_profile, product_profile, category_chain, company_profile):
+    """THE order in which a rule's JIT profile is looked for: the rule's own,
+    the product's, the nearest category's (`category_chain`: (category,
+    profile) pairs from the product's category up), the company default.
+    Returns (profile, source): source is "rule", "product", the category
+    or "company"."""
+    if rule_profile:
+        return rule_profile, "rule"
+    if product_profile:
+        return product_profile, "product"
+    for categ, profile in category_chain:
+        if profile:
+            return profile, categ
+    return company_profile, "company"
+
+
 def resolve_profiles(env, rules):
-    """Most specific profile wins: rule, product, category (nearest
-    ancestor), company default. Sets rules['profile_id']; returns the
-    profiles by id. Rules with no profile at all fail explicitly."""
+    """Most specific profile wins (`pick_profile`). Sets rules['profile_id']
+    and rules['profile_source']; returns the profiles by id. Rules with no
+    profile at all fail explicitly."""
     companies = env["res.company"].browse(set(rules["company_id"].tolist()))
     company_default = {c.id: c._jit_default_profile().id for c in companies}
     categ_ids = {
@@ -305,7 +321,7 @@ def resolve_profiles(env, rules):
         for categ in categs:
             categ_profile[company.id, categ.id] = categ.jit_profile_id.id
     memo = {}
-    resolved = []
+    resolved, sources = [], []
     for rule_p, product_p, path, company in zip(
         rules["rule_profile"],
         rules["product_profile"],
@@ -313,20 +329,20 @@ def resolve_profiles(env, rules):
         rules["company_id"].tolist(),
         strict=True,
     ):
-        profile = rule_p or product_p
-        if not profile:
+        if rule_p or product_p:
+            profile, source = pick_profile(rule_p, product_p, (), 0)
+        else:
             key = (company, path)
             if key not in memo:
-                memo[key] = next(
-                    (
-                        categ_profile[company, int(c)]
-                        for c in reversed(path.strip("/").split("/"))
-                        if categ_profile.get((company, int(c)))
-                    ),
-                    company_default.get(company) or 0,
-                )
-            profile = memo[key]
+                chain = [
+                    (int(c), categ_profile.get((company, int(c))))
+                    for c in reversed(path.strip("/").split("/"))
+                ]
+                memo[key] = pick_profile(0, 0, chain, company_default.get(company))
+            profile, source = memo[key]
         resolved.append(profile or 0)
+        sources.append(source)
+    rules["profile_source"] = sources
     rules["profile_id"] = np.array(resolved, dtype=np.int64)
     if not rules["profile_id"].all():
         missing = rules["id"][rules["profile_id"] == 0][:5].tolist()

@@ -6,6 +6,8 @@ comes from. Read by the rule's list and form (computed, not stored)."""
 
 from odoo.tools import SQL
 
+from . import inputs
+
 # States in which the computed min/max differ from the rule's own.
 PROPOSAL_STATES = ("waiting", "rejected", "frozen")
 
@@ -93,20 +95,26 @@ def describe_change(env, last, previous):
 
 def profile_origin(rule):
     """(profile, where it comes from) for one rule, in the recompute's order
-    (rule, product, nearest category, company default: see
-    _jit_resolve_profiles); the profile last used when nothing is set."""
+    (inputs.pick_profile); read from the form's values, so an unsaved
+    change shows at once."""
     env = rule.env
-    if rule.jit_profile_id:
-        return rule.jit_profile_id, env._("set on this rule")
     product = rule.product_id.product_tmpl_id.with_company(rule.company_id)
-    if product.jit_profile_id:
-        return product.jit_profile_id, env._("from the product")
+    chain = []
     categ = product.categ_id.with_company(rule.company_id)
     while categ:
-        if categ.jit_profile_id:
-            return categ.jit_profile_id, env._(
-                "from the product category %(name)s", name=categ.name
-            )
+        chain.append((categ, categ.jit_profile_id))
         categ = categ.parent_id
-    profile = rule.company_id.jit_profile_id or rule.jit_profile_used_id
-    return profile, env._("company default")
+    profile, source = inputs.pick_profile(
+        rule.jit_profile_id,
+        product.jit_profile_id,
+        chain,
+        rule.company_id.jit_profile_id or rule.jit_profile_used_id,
+    )
+    where = {
+        "rule": env._("set on this rule"),
+        "product": env._("from the product"),
+        "company": env._("company default"),
+    }
+    if source in where:
+        return profile, where[source]
+    return profile, env._("from the product category %(name)s", name=source.name)
