@@ -17,6 +17,7 @@
     "data": [
         "security/ir.model.access.csv",
         "data/mail_activity_type_data.xml",
+        "data/mail_template_data.xml",
         "views/res_partner_views.xml",
         "views/purchase_order_views.xml",
         "views/portal_templates.xml",

@@ -20,6 +20,15 @@ class PurchaseOrder(models.Model):
         selection_add=[(TOKEN_CHANNEL, "Token Link")],
         ondelete={TOKEN_CHANNEL: "set null"},
     )
+    vendor_split_from_id = fields.Many2one(
+        "purchase.order",
+        string="Split From",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        help="The vendor's order these lines left when the vendor confirmed "
+        "the others: the only order number the vendor knows.",
+    )
     vendor_to_review = fields.Boolean(
         string="Counter-proposals to Review",
         compute="_compute_vendor_to_review",
@@ -211,6 +220,19 @@ class PurchaseOrder(models.Model):
         """Move `lines` to a new order of this vendor (see services.split)."""
         self.ensure_one()
         return split.split_off(self, lines)
+
+    def _jit_send_mail(self, template_xmlid, mark_sent=False):
+        """The fallback's "request withdrawn" mail never goes out for a part
+        split off an order: the vendor never saw that order's number. The
+        vendor is told on its own order which of its lines went elsewhere
+        (see services.split)."""
+        parts = self.filtered("vendor_split_from_id")
+        if template_xmlid == split.WITHDRAWN_TEMPLATE and parts:
+            split.tell_lines_withdrawn(parts)
+            return super(PurchaseOrder, self - parts)._jit_send_mail(
+                template_xmlid, mark_sent
+            )
+        return super()._jit_send_mail(template_xmlid, mark_sent)
 
     # ------------------------------------------------------------------
     # the request's channel, Odoo's own portal routes

@@ -38,6 +38,14 @@ class TestMixedOrders(SupplierPortalCommon, TransactionCase):
             ]
         )
 
+    def _told_vendor(self, text):
+        """Messages addressed to Acme whose subject or body names `text`."""
+        return (
+            self.env["mail.message"]
+            .search([("partner_ids", "in", self.vendor_a.ids)])
+            .filtered(lambda m: text in (m.subject or "") or text in str(m.body))
+        )
+
     def test_mixed_answer_confirms_the_confirmed_lines_and_reissues_the_rest(self):
         order = self._rfq(jit=True)
         bracket, hinge = order.order_line
@@ -73,6 +81,9 @@ class TestMixedOrders(SupplierPortalCommon, TransactionCase):
         self.assertEqual(new.order_line.product_id, self.hinge)
         self.assertEqual(new.order_line.product_qty, 20)
         self.assertEqual(split.state, "cancel")
+        # Acme never saw the split-off order's number, and it rejected the
+        # hinge itself: nothing to withdraw, no mail naming that order.
+        self.assertFalse(self._told_vendor(split.name))
         # The confirmed line was never re-issued.
         self.assertEqual(order.state, "purchase")
         self.assertFalse(order.jit_replacement_order_id)
@@ -114,6 +125,14 @@ class TestMixedOrders(SupplierPortalCommon, TransactionCase):
             .search([("partner_id", "=", self.vendor_c.id)])
             .order_line.product_id,
         )
+        # Acme is told about ITS order, by the number it knows, and which of
+        # its lines went elsewhere; never about the split-off order's number.
+        self.assertFalse(self._told_vendor(split.name))
+        told = self._told_vendor(order.name)
+        self.assertEqual(len(told), 1)
+        self.assertEqual((told.model, told.res_id), ("purchase.order", order.id))
+        self.assertIn(self.hinge.display_name, str(told.body))
+        self.assertNotIn(self.bracket.display_name, str(told.body))
 
     def test_buyer_answer_settling_a_mix_splits_the_order(self):
         self.vendor_a.vendor_qty_tolerance = 0
