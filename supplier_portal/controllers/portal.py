@@ -68,6 +68,9 @@ class SupplierPortal(CustomerPortal):
         # Both of Odoo's lists get the "waiting for your answer" filter (the
         # RFQ list has no filter of its own: "all" is its plain list).
         if url in ("/my/rfq", "/my/purchase"):
+            # Lines split off a vendor's order (services/split.py) are the
+            # buyer's bookkeeping, under a number the vendor never received.
+            domain = [*domain, ("vendor_split_from_id", "=", False)]
             searchbar_filters = dict(
                 searchbar_filters
                 or {"all": {"label": request.env._("All"), "domain": []}}

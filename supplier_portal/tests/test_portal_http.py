@@ -278,6 +278,26 @@ class TestPortalAnswerHttp(SupplierPortalCommon, HttpCase):
     # ------------------------------------------------------------------
     # home counter, lists
     # ------------------------------------------------------------------
+    def test_split_off_orders_stay_out_of_the_vendors_lists(self):
+        # A mixed answer moves the rejected hinge to an order of its own:
+        # bookkeeping of the buyer, under a number Acme never received.
+        order = self._rfq(jit=True)
+        bracket, hinge = order.order_line
+        order.with_user(self.alice).vendor_answer(
+            [
+                {"line_id": bracket.id, "answer": "confirm"},
+                {"line_id": hinge.id, "answer": "reject", "reason": "No hinges"},
+            ]
+        )
+        split = hinge.order_id
+        self.assertNotEqual(split, order)
+        self.authenticate("sp_alice", "sp_alice_pw")
+        for url in ("/my/rfq", "/my/purchase", "/my/rfq?filterby=waiting"):
+            with self.subTest(url=url):
+                self.assertNotIn(split.name, self._get(url).text)
+        # The vendor's own (confirmed) order is listed as before.
+        self.assertIn(order.name, self._get("/my/purchase").text)
+
     def test_waiting_counter_filter_and_deadline_sort(self):
         now = fields.Datetime.now()
         later, sooner = self._rfq(), self._rfq()
