@@ -319,7 +319,6 @@ def backtest(
     unit_cost = np.broadcast_to(np.asarray(history.unit_cost, dtype=float), (n,))
     at_start = _stock_at_start(history, demand, receipts, start, lost_sales)
     days = t_all - start
-
     future = np.ascontiguousarray(demand[:, start:].T)  # day-major
     actual = _replay(
         future, at_start, receipts[:, start:].T, lost_sales, None, days, keep_daily

@@ -113,16 +113,7 @@ def choose_vendor_line(
     if not rows.size:
         return row, moq
     best_line, rank = _candidates(pair, rows, line_rank, seller_rank, pairs.shape[1])
-    cand_pair = pair[best_line]
-    chosen = choose_vendor(
-        pairs[0, cand_pair],
-        rank[cand_pair],
-        blocked[best_line],
-        lead_days[best_line],
-        need_days[pairs[0, cand_pair]],
-    )
-    ok = np.flatnonzero(chosen >= 0)
-    picked = best_line[chosen[ok]]
+    ok, picked = _pick(pairs, pair, best_line, rank, blocked, lead_days, need_days)
     row[ok] = picked
     moq[ok] = pair_moq[pair[picked]]
     return row, moq
@@ -199,3 +190,19 @@ def _candidates(pair, rows, line_rank, seller_rank, n_pairs):
     rank = np.full(n_pairs, np.inf)
     np.minimum.at(rank, pair[rows], seller_rank[rows])
     return best_line, rank
+
+
+def _pick(pairs, pair, best_line, rank, blocked, lead_days, need_days):
+    """choose_vendor among the candidate lines: (the groups served, the row
+    chosen for each)."""
+    cand_pair = pair[best_line]
+    chosen = choose_vendor(
+        pairs[0, cand_pair],
+        rank[cand_pair],
+        blocked[best_line],
+        lead_days[best_line],
+        need_days[pairs[0, cand_pair]],
+    )
+    ok = np.flatnonzero(chosen >= 0)
+    picked = best_line[chosen[ok]]
+    return ok, picked
