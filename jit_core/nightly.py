@@ -4,7 +4,7 @@ caller has one, the policy (safety stock, min, max), then the unit's rounding.
 
 Two callers, one sequence: the nightly recompute
 (jit_replenishment/services/recompute.py, a batch of rules under several
-profiles) and the backtest (jit_core.backtest.nightly_levels, every replayed
+profiles) and the backtest (jit_core.backtest_levels.nightly_levels, every replayed
 night, several policies stacked). Vectorised over rows: one demand_stats call
 per distinct window length, one compute_policy call for every row.
 """
