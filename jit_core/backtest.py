@@ -28,9 +28,9 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
-from ._validate import as_float_array, check_non_negative, fail
+from .backtest_checks import check_arguments, check_history
+from .backtest_levels import nightly_levels
 from .backtest_types import BacktestResult, History, Outcome, Policy
-from .nightly import recompute_levels
 from .policy import round_up_to_multiple
 
 __all__ = [
@@ -43,77 +43,6 @@ __all__ = [
 ]
 
 STOCKOUT_TOLERANCE = 1e-9
-
-
-def _per_row(policies: Sequence[Policy], n: int, name: str, none: float) -> np.ndarray:
-    """One value per (policy, SKU) row of a profile parameter; 0 -> `none`."""
-    values = [getattr(p, name) or none for p in policies]
-    return np.repeat(np.asarray(values, dtype=float), n)
-
-
-def nightly_levels(
-    consumption: np.ndarray,
-    stockout: np.ndarray | None,
-    policies: Sequence[Policy],
-    lead_time: np.ndarray,
-    lead_time_sigma: np.ndarray,
-    moq: object = 0.0,
-    multiple: object = 0.0,
-    rounding: object = 0.0,
-) -> tuple[np.ndarray, np.ndarray]:
-    """(min, max) per row as the nightly recompute sets them from the
-    window's consumption: the recompute's own sequence
-    (jit_core.nightly.recompute_levels: demand statistics with the profile's
-    spike filter and stock-out days left out when it excludes them, policy,
-    the unit's rounding; max >= min).
-
-    `consumption` is (k * n, window_days): n SKUs under each of the k
-    `policies` (which share window_days); lead times, moq, multiple and
-    rounding are per SKU (n,) or scalars."""
-    n = consumption.shape[0] // len(policies)
-    mask = None
-    if stockout is not None and any(p.exclude_stockout_days for p in policies):
-        keep = np.repeat([p.exclude_stockout_days for p in policies], n)
-        mask = stockout & keep[:, None]
-
-    def per_sku(value):
-        return np.tile(
-            np.broadcast_to(np.asarray(value, dtype=float), (n,)), len(policies)
-        )
-
-    levels = recompute_levels(
-        consumption,
-        lead_time=per_sku(lead_time),
-        lead_time_sigma=per_sku(lead_time_sigma),
-        service_level=_per_row(policies, n, "service_level", 0.0),
-        review_period_days=_per_row(policies, n, "review_period_days", 0.0),
-        spike_factor=_per_row(policies, n, "spike_factor", 0.0),
-        spike_cap=_per_row(policies, n, "spike_cap", 0.0),
-        stockout_mask=mask,
-        moq=per_sku(moq),
-        multiple=per_sku(multiple),
-        min_clamp=_per_row(policies, n, "min_clamp", np.nan),
-        max_clamp=_per_row(policies, n, "max_clamp", np.nan),
-        rounding=per_sku(rounding),
-    )
-    return levels.new_min, levels.new_max
-
-
-def _check_history(h: History) -> tuple[int, int]:
-    demand = check_non_negative("demand", as_float_array("demand", h.demand, ndim=2))
-    if demand.ndim != 2:
-        raise ValueError(
-            f"demand must be a 2-D (n_skus, days) array, got {demand.shape}"
-        )
-    n, t = demand.shape
-    receipts = check_non_negative("receipts", as_float_array("receipts", h.receipts))
-    if receipts.shape != (n, t):
-        raise ValueError(f"receipts must have shape {(n, t)}, got {receipts.shape}")
-    for name in ("opening", "unit_cost", "lead_time", "lead_time_sigma"):
-        arr = check_non_negative(name, as_float_array(name, getattr(h, name), ndim=1))
-        if arr.shape not in ((), (n,)):
-            raise ValueError(f"{name} must have {n} values, got shape {arr.shape}")
-    return n, t
 
 
 def _lead_days(h: History, n_days: int, sampled: bool, seed: int) -> np.ndarray:
@@ -285,26 +214,83 @@ def _outcome(name, replay, demand, unit_cost, holding_rate, orders, k, keep_dail
     )
 
 
-def _check_arguments(policies, t_all, start, lead_times, recompute_every, holding):
-    """The replay's first day (start), once the arguments are checked."""
-    if not policies:
-        raise ValueError("policies must hold at least one Policy, got none")
-    if lead_times not in ("fixed", "sampled"):
-        raise ValueError(f"lead_times must be 'fixed' or 'sampled', got {lead_times!r}")
-    longest = max(p.window_days for p in policies)
-    start = longest if start is None else int(start)
-    if not longest <= start < t_all:
-        raise ValueError(
-            f"start must be in [{longest}, {t_all}) (the longest window, the "
-            f"history's days), got {start!r}"
+def _stock_at_start(history, demand, receipts, start, lost_sales) -> np.ndarray:
+    """Stock at the start of the replay, as it happened (lost sales or not,
+    the history's consumption is what left)."""
+    n = demand.shape[0]
+    opening = np.broadcast_to(np.asarray(history.opening, dtype=float), (n,))
+    at_start = opening + receipts[:, :start].sum(axis=1) - demand[:, :start].sum(axis=1)
+    return np.maximum(at_start, 0.0) if lost_sales else at_start
+
+
+def _result(
+    policies,
+    actual,
+    actual_orders,
+    replay,
+    demand_t,
+    unit_cost,
+    rate,
+    start,
+    keep_daily,
+) -> BacktestResult:
+    """The outcomes of the actual practice and of each policy."""
+    days = demand_t.shape[1]
+    outcomes = [
+        _outcome(
+            p.name, replay, demand_t, unit_cost, rate, replay["orders"], i, keep_daily
         )
-    if int(recompute_every) != recompute_every or recompute_every < 1:
-        raise ValueError(
-            f"recompute_every must be an integer >= 1, got {recompute_every!r}"
-        )
-    rate = as_float_array("holding_rate", holding, ndim=0)
-    fail("holding_rate", "must be >= 0", rate, rate < 0)
-    return start
+        for i, p in enumerate(policies)
+    ]
+    return BacktestResult(
+        actual=_outcome(
+            "actual", actual, demand_t, unit_cost, rate, actual_orders, 0, keep_daily
+        ),
+        policies=outcomes,
+        start=start,
+        days=days,
+    )
+
+
+def _replay_policies(
+    history,
+    policies,
+    past,
+    future,
+    at_start,
+    start,
+    *,
+    lead_days,
+    recompute_every,
+    progress,
+    lost_sales,
+    keep_daily,
+):
+    """Replay the `future` (day-major) under every policy at once: the SKUs
+    repeated once per policy, the orders placed by _PolicyOrders from the
+    `past` demand and the demand replayed so far."""
+    n = at_start.shape[0]
+    k = len(policies)
+    days = future.shape[0]
+    step = _PolicyOrders(
+        history,
+        list(policies),
+        past,
+        start,
+        lead_days,
+        recompute_every,
+        progress,
+    )
+    step.recompute(-1, np.zeros((0, n * k)), np.zeros((0, n * k)))
+    return _replay(
+        np.tile(future, (1, k)),
+        np.tile(at_start, k),
+        None,
+        lost_sales,
+        step,
+        days,
+        keep_daily,
+    )
 
 
 def backtest(
@@ -324,20 +310,15 @@ def backtest(
     happened. `start` defaults to the longest policy window (the days before
     it feed the first recompute). Carrying cost = average stock value x
     `holding_rate` (per year) x days / 365."""
-    n, t_all = _check_history(history)
-    start = _check_arguments(
+    n, t_all = check_history(history)
+    start = check_arguments(
         policies, t_all, start, lead_times, recompute_every, holding_rate
     )
     demand = np.asarray(history.demand, dtype=float)
     receipts = np.asarray(history.receipts, dtype=float)
     unit_cost = np.broadcast_to(np.asarray(history.unit_cost, dtype=float), (n,))
-    opening = np.broadcast_to(np.asarray(history.opening, dtype=float), (n,))
-    # Stock at the start of the replay, as it happened (lost sales or not,
-    # the history's consumption is what left).
-    at_start = opening + receipts[:, :start].sum(axis=1) - demand[:, :start].sum(axis=1)
-    at_start = np.maximum(at_start, 0.0) if lost_sales else at_start
+    at_start = _stock_at_start(history, demand, receipts, start, lost_sales)
     days = t_all - start
-
     future = np.ascontiguousarray(demand[:, start:].T)  # day-major
     actual = _replay(
         future, at_start, receipts[:, start:].T, lost_sales, None, days, keep_daily
@@ -348,39 +329,27 @@ def backtest(
         if counted is None
         else np.asarray(counted)
     )
-    k = len(policies)
-    step = _PolicyOrders(
+    replay = _replay_policies(
         history,
-        list(policies),
+        policies,
         demand[:, :start],
+        future,
+        at_start,
         start,
-        _lead_days(history, days, lead_times == "sampled", seed),
-        int(recompute_every),
-        progress,
+        lead_days=_lead_days(history, days, lead_times == "sampled", seed),
+        recompute_every=int(recompute_every),
+        progress=progress,
+        lost_sales=lost_sales,
+        keep_daily=keep_daily,
     )
-    step.recompute(-1, np.zeros((0, n * k)), np.zeros((0, n * k)))
-    replay = _replay(
-        np.tile(future, (1, k)),
-        np.tile(at_start, k),
-        None,
-        lost_sales,
-        step,
-        days,
+    return _result(
+        policies,
+        actual,
+        actual_orders,
+        replay,
+        demand[:, start:],
+        unit_cost,
+        float(holding_rate),
+        start,
         keep_daily,
-    )
-    rate = float(holding_rate)
-    demand_t = demand[:, start:]
-    outcomes = [
-        _outcome(
-            p.name, replay, demand_t, unit_cost, rate, replay["orders"], i, keep_daily
-        )
-        for i, p in enumerate(policies)
-    ]
-    return BacktestResult(
-        actual=_outcome(
-            "actual", actual, demand_t, unit_cost, rate, actual_orders, 0, keep_daily
-        ),
-        policies=outcomes,
-        start=start,
-        days=days,
     )

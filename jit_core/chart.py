@@ -39,6 +39,21 @@ def write_chart(result: BacktestResult, path, title: str = ""):
     fig, (over_time, curve, bars) = plt.subplots(
         1, 3, figsize=(15, 4.6), gridspec_kw={"width_ratios": [1.5, 1, 1]}
     )
+    _plot_over_time(over_time, result, outcomes)
+    _plot_trade_off(curve, rows)
+    _plot_relative(bars, rows)
+    if title:
+        fig.suptitle(title)
+    fig.tight_layout()
+    if isinstance(path, str | Path):
+        path = Path(path)
+    fig.savefig(path, dpi=80, format="png")
+    plt.close(fig)
+    return path
+
+
+def _plot_over_time(over_time, result: BacktestResult, outcomes):
+    """Total stock value per day, the actual practice in bold black."""
     days = np.arange(result.days)
     for outcome in outcomes:
         style = {"color": "black", "lw": 2} if outcome is result.actual else {"lw": 1}
@@ -50,6 +65,9 @@ def write_chart(result: BacktestResult, path, title: str = ""):
     )
     over_time.legend(fontsize=8)
 
+
+def _plot_trade_off(curve, rows):
+    """Average stock value against stock-out days per policy."""
     value = [r["avg_value"] for r in rows]
     outs = [r["stockout_days"] for r in rows]
     curve.plot(value[1:], outs[1:], "o-", label="JIT policies")
@@ -71,6 +89,9 @@ def write_chart(result: BacktestResult, path, title: str = ""):
     )
     curve.legend(fontsize=8)
 
+
+def _plot_relative(bars, rows):
+    """Stock-out days, average value and orders relative to the actual."""
     base = rows[0]
     measures = [
         ("stockout_days", "stock-out days"),
@@ -92,11 +113,3 @@ def write_chart(result: BacktestResult, path, title: str = ""):
     bars.axhline(1.0, color="grey", lw=0.8)
     bars.set(title="Relative to the actual practice (= 1)")
     bars.legend(fontsize=7)
-    if title:
-        fig.suptitle(title)
-    fig.tight_layout()
-    if isinstance(path, str | Path):
-        path = Path(path)
-    fig.savefig(path, dpi=80, format="png")
-    plt.close(fig)
-    return path

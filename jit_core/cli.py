@@ -204,6 +204,35 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_backtest_parser(sub, _add_connection)
 
+    _add_stock_parsers(sub)
+    _add_purchase_parsers(sub)
+    return parser
+
+
+def _run(args) -> int:
+    if args.command == "ping":
+        try:
+            info = server_version(args.url)
+        except (requests.RequestException, RuntimeError, ValueError) as exc:
+            raise OdooConnectionError(f"cannot reach {args.url}: {exc}") from None
+        print(info.get("server_version", "?"))
+        return 0
+    if args.command == "backtest":
+        return run_backtest(args, make_client)
+    client = make_client(args)
+    if args.command == "status":
+        _print_status(client, args)
+    elif args.command == "consume":
+        _print_consume(client, args)
+    elif args.command == "rfqs":
+        _print_rfqs(client, args)
+    elif args.command == "vendor":
+        _print_vendor_answer(client, args)
+    return 0
+
+
+def _add_stock_parsers(sub) -> None:
+    """The `status` and `consume` commands."""
     status = sub.add_parser("status", help="the JIT reorder rules: state, min/max, ADU")
     status.add_argument(
         "sku", nargs="?", help="only this product (reference or barcode)"
@@ -230,6 +259,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _add_connection(consume)
 
+
+def _add_purchase_parsers(sub) -> None:
+    """The `rfqs` and `vendor` commands."""
     rfqs = sub.add_parser("rfqs", help="list open RFQs (draft, sent, to approve)")
     rfqs.add_argument("--vendor", help="only vendors whose name contains this")
     rfqs.add_argument("--csv", action="store_true", help="CSV instead of a table")
@@ -258,78 +290,75 @@ def build_parser() -> argparse.ArgumentParser:
         if name == "reject":
             p.add_argument("--reason", required=True, help="why (shown to the buyer)")
         _add_connection(p)
-    return parser
 
 
-def _run(args) -> int:
-    if args.command == "ping":
-        try:
-            info = server_version(args.url)
-        except (requests.RequestException, RuntimeError, ValueError) as exc:
-            raise OdooConnectionError(f"cannot reach {args.url}: {exc}") from None
-        print(info.get("server_version", "?"))
-        return 0
-    if args.command == "backtest":
-        return run_backtest(args, make_client)
-    client = make_client(args)
-    if args.command == "status":
-        rows = client.rule_status(args.sku)
-        print_table(
-            rows,
-            [
-                ("product_id", "product"),
-                ("location_id", "location"),
-                ("jit_state", "state"),
-                ("product_min_qty", "min"),
-                ("product_max_qty", "max"),
-                ("qty_forecast", "forecast"),
-                ("jit_adu", "ADU"),
-                ("jit_lead_time", "lead time"),
-            ],
-            as_csv=args.csv,
+def _print_status(client, args) -> None:
+    """`status`: the JIT reorder rules as a table (or CSV)."""
+    rows = client.rule_status(args.sku)
+    print_table(
+        rows,
+        [
+            ("product_id", "product"),
+            ("location_id", "location"),
+            ("jit_state", "state"),
+            ("product_min_qty", "min"),
+            ("product_max_qty", "max"),
+            ("qty_forecast", "forecast"),
+            ("jit_adu", "ADU"),
+            ("jit_lead_time", "lead time"),
+        ],
+        as_csv=args.csv,
+    )
+
+
+def _print_consume(client, args) -> None:
+    """`consume`: record a scan and print what was consumed."""
+    done = client.consume(args.sku, args.qty, args.location, args.key)
+    print(
+        f"scan {done['id']}: {done['quantity']:g} {done['uom']} x "
+        f"{done['product']} consumed from {done['location']} to "
+        f"{done['location_dest']} (key {done['key']})"
+    )
+
+
+def _print_rfqs(client, args) -> None:
+    """`rfqs`: the open RFQs as a table (or CSV)."""
+    rows = client.open_rfqs(args.vendor)
+    print_table(
+        rows,
+        [
+            ("name", "order"),
+            ("partner_id", "vendor"),
+            ("state", "state"),
+            ("date_order", "ordered"),
+            ("date_planned", "expected"),
+            ("amount_total", "total"),
+        ],
+        as_csv=args.csv,
+    )
+
+
+def _print_vendor_answer(client, args) -> None:
+    """`vendor`: send the vendor's answer and print the order's lines."""
+    if args.answer == "confirm":
+        status = client.vendor_confirm(args.order, args.lines)
+    elif args.answer == "reject":
+        status = client.vendor_reject(args.order, args.reason, args.lines)
+    else:
+        status = client.vendor_counter_propose(
+            args.order, args.line, args.qty, args.date, args.comment
         )
-    elif args.command == "consume":
-        done = client.consume(args.sku, args.qty, args.location, args.key)
-        print(
-            f"scan {done['id']}: {done['quantity']:g} {done['uom']} x "
-            f"{done['product']} consumed from {done['location']} to "
-            f"{done['location_dest']} (key {done['key']})"
-        )
-    elif args.command == "rfqs":
-        rows = client.open_rfqs(args.vendor)
-        print_table(
-            rows,
-            [
-                ("name", "order"),
-                ("partner_id", "vendor"),
-                ("state", "state"),
-                ("date_order", "ordered"),
-                ("date_planned", "expected"),
-                ("amount_total", "total"),
-            ],
-            as_csv=args.csv,
-        )
-    elif args.command == "vendor":
-        if args.answer == "confirm":
-            status = client.vendor_confirm(args.order, args.lines)
-        elif args.answer == "reject":
-            status = client.vendor_reject(args.order, args.reason, args.lines)
-        else:
-            status = client.vendor_counter_propose(
-                args.order, args.line, args.qty, args.date, args.comment
-            )
-        print(f"{status['order']}: {status.get('vendor_state') or status['state']}")
-        print_table(
-            status["lines"],
-            [
-                ("id", "line"),
-                ("product", "product"),
-                ("answer", "answer"),
-                ("quantity", "qty"),
-                ("date_planned", "date"),
-            ],
-        )
-    return 0
+    print(f"{status['order']}: {status.get('vendor_state') or status['state']}")
+    print_table(
+        status["lines"],
+        [
+            ("id", "line"),
+            ("product", "product"),
+            ("answer", "answer"),
+            ("quantity", "qty"),
+            ("date_planned", "date"),
+        ],
+    )
 
 
 def main(argv: list[str] | None = None) -> int:

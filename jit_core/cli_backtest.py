@@ -62,6 +62,44 @@ def add_backtest_parser(sub, add_connection) -> None:
         action="store_true",
         help="use the demo history shipped in the package (300 SKUs, a year)",
     )
+    _add_policy_arguments(p)
+    _add_output_arguments(p)
+    add_connection(p)
+
+
+def run_backtest(args, make_client) -> int:
+    if args.holding_rate < 0:
+        raise UsageError(f"--holding-rate must be >= 0, got {args.holding_rate}")
+    history, source = _load_history(args, make_client)
+    policies = [
+        Policy(
+            f"JIT {level * 100:g}%",
+            service_level=level,
+            review_period_days=args.review_period,
+            window_days=args.window,
+        )
+        for level in args.service_levels
+    ]
+    n, total_days = history.shape
+    if total_days <= args.window:
+        raise UsageError(
+            f"--window {args.window} leaves no day to replay: the history has "
+            f"{total_days} days"
+        )
+    bar = Progress(total_days - args.window, "replaying", args.progress)
+    result = backtest(
+        history,
+        policies,
+        lead_times=args.lead_times,
+        seed=args.seed,
+        holding_rate=args.holding_rate,
+        progress=lambda done: bar(done),
+    )
+    return _print_result(args, result, n, source)
+
+
+def _add_policy_arguments(p) -> None:
+    """The policies replayed and the history's span."""
     p.add_argument(
         "--service-levels",
         type=_levels,
@@ -101,6 +139,10 @@ def add_backtest_parser(sub, add_connection) -> None:
         default=0.25,
         help="yearly carrying cost as a share of stock value (default 0.25)",
     )
+
+
+def _add_output_arguments(p) -> None:
+    """The table's format, the chart and the progress bar."""
     p.add_argument(
         "--chart",
         default="odoo-jit-backtest.png",
@@ -114,12 +156,10 @@ def add_backtest_parser(sub, add_connection) -> None:
         action="store_true",
         help="show the progress bar even when stderr is not a terminal",
     )
-    add_connection(p)
 
 
-def run_backtest(args, make_client) -> int:
-    if args.holding_rate < 0:
-        raise UsageError(f"--holding-rate must be >= 0, got {args.holding_rate}")
+def _load_history(args, make_client):
+    """(history, where it comes from): the demo's, else the live Odoo's."""
     if args.demo:
         from . import demo
 
@@ -133,30 +173,11 @@ def run_backtest(args, make_client) -> int:
             client, args.window + days, Progress(1, "reading", args.progress)
         )
         source = f"{client.db} on {client.url}"
-    policies = [
-        Policy(
-            f"JIT {level * 100:g}%",
-            service_level=level,
-            review_period_days=args.review_period,
-            window_days=args.window,
-        )
-        for level in args.service_levels
-    ]
-    n, total_days = history.shape
-    if total_days <= args.window:
-        raise UsageError(
-            f"--window {args.window} leaves no day to replay: the history has "
-            f"{total_days} days"
-        )
-    bar = Progress(total_days - args.window, "replaying", args.progress)
-    result = backtest(
-        history,
-        policies,
-        lead_times=args.lead_times,
-        seed=args.seed,
-        holding_rate=args.holding_rate,
-        progress=lambda done: bar(done),
-    )
+    return history, source
+
+
+def _print_result(args, result, n, source) -> int:
+    """The comparison table (with each policy's SKUs won), then the chart."""
     rows = result.table()
     rows[0]["wins"] = ""
     for i, row in enumerate(rows[1:]):

@@ -135,6 +135,25 @@ def _as_mask(name: str, value: object, shape: tuple) -> np.ndarray:
         raise ValueError(f"{name} must have shape {shape}, got {arr.shape}") from exc
 
 
+def _spike_threshold(spike_factor, spike_cap, mean, std) -> np.ndarray:
+    """Per row, the lowest of mean + spike_factor * std and spike_cap (inf:
+    no filter)."""
+    n = mean.shape[0]
+    threshold = np.full(n, np.inf)
+    if spike_factor is not None:
+        k = check_positive(
+            "spike_factor", as_float_array("spike_factor", spike_factor, ndim=1)
+        )
+        k = per_row("spike_factor", k, n)
+        threshold = np.minimum(threshold, mean + k * std)
+    if spike_cap is not None:
+        cap = as_float_array("spike_cap", spike_cap, ndim=1, allow_inf=True)
+        cap = check_non_negative("spike_cap", cap)
+        cap = per_row("spike_cap", cap, n)
+        threshold = np.minimum(threshold, cap)
+    return threshold
+
+
 def demand_stats(
     buckets: object,
     *,
@@ -168,18 +187,7 @@ def demand_stats(
         days = np.count_nonzero(counted, axis=1)
     mean, std = _mean_std(b, counted, days)
 
-    threshold = np.full(n, np.inf)
-    if spike_factor is not None:
-        k = check_positive(
-            "spike_factor", as_float_array("spike_factor", spike_factor, ndim=1)
-        )
-        k = per_row("spike_factor", k, n)
-        threshold = np.minimum(threshold, mean + k * std)
-    if spike_cap is not None:
-        cap = as_float_array("spike_cap", spike_cap, ndim=1, allow_inf=True)
-        cap = check_non_negative("spike_cap", cap)
-        cap = per_row("spike_cap", cap, n)
-        threshold = np.minimum(threshold, cap)
+    threshold = _spike_threshold(spike_factor, spike_cap, mean, std)
 
     spike_mask = b > threshold[:, None]
     if counted is not None:

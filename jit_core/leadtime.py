@@ -82,11 +82,8 @@ def lead_time_stats(
     if k < 1:
         raise ValueError(f"outlier_k must be >= 1, got {k!r}")
     min_samples = check_positive_int("min_samples_for_filter", min_samples_for_filter)
-    o = _as_datetime("ordered", ordered)
-    r = _as_datetime("received", received)
-    g = np.zeros(1, np.int64) if keys is None else as_int_array("keys", keys, ndim=1)
-    o, r, g = (np.atleast_1d(a) for a in broadcast(ordered=o, received=r, keys=g))
-    if o.size == 0:
+    days, g = _durations(ordered, received, keys)
+    if days.size == 0:
         empty = np.empty(0)
         return LeadTimeStats(
             np.empty(0, np.int64),
@@ -96,11 +93,6 @@ def lead_time_stats(
             np.empty(0, np.int64),
             np.empty(0, np.int64),
         )
-    late = r < o
-    if np.any(late):
-        i, where = first_bad(late)
-        raise ValueError(f"received must be >= ordered, got {r[i]} < {o[i]}{where}")
-    days = (r - o) / np.timedelta64(1, "D")
 
     order = np.lexsort((days, g))
     x, g = days[order], g[order]
@@ -113,6 +105,27 @@ def lead_time_stats(
     filtered = (counts >= min_samples) & (mad > 0)
     keep = ~(filtered[gid] & (dev > k * MAD_TO_SIGMA * mad[gid]))
 
+    return _kept_stats(x, gid, uniq, counts, keep)
+
+
+def _durations(ordered, received, keys):
+    """(received - ordered in days, key) per sample, checked."""
+    o = _as_datetime("ordered", ordered)
+    r = _as_datetime("received", received)
+    g = np.zeros(1, np.int64) if keys is None else as_int_array("keys", keys, ndim=1)
+    o, r, g = (np.atleast_1d(a) for a in broadcast(ordered=o, received=r, keys=g))
+    if o.size == 0:
+        return np.empty(0), g
+    late = r < o
+    if np.any(late):
+        i, where = first_bad(late)
+        raise ValueError(f"received must be >= ordered, got {r[i]} < {o[i]}{where}")
+    return (r - o) / np.timedelta64(1, "D"), g
+
+
+def _kept_stats(x, gid, uniq, counts, keep) -> LeadTimeStats:
+    """Mean, sigma and p90 of the samples kept, per group (x sorted by
+    (group, value); no group is left empty)."""
     xk, gk = x[keep], gid[keep]  # still sorted by (group, value); no group is empty
     kept = np.bincount(gk, minlength=uniq.size)
     kstarts = _starts(kept)

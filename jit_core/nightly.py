@@ -4,7 +4,7 @@ caller has one, the policy (safety stock, min, max), then the unit's rounding.
 
 Two callers, one sequence: the nightly recompute
 (jit_replenishment/services/recompute.py, a batch of rules under several
-profiles) and the backtest (jit_core.backtest.nightly_levels, every replayed
+profiles) and the backtest (jit_core.backtest_levels.nightly_levels, every replayed
 night, several policies stacked). Vectorised over rows: one demand_stats call
 per distinct window length, one compute_policy call for every row.
 """
@@ -115,12 +115,7 @@ def recompute_levels(
         _rows(spike_cap, n),
         stockout_mask,
     )
-    seeded = np.zeros(n, dtype=bool)
-    if seed is not None:
-        seed_adu = _rows(seed(counted), n)
-        seeded = seed_adu > 0
-        adu = np.where(seeded, seed_adu, adu)
-        sigma = np.where(seeded, seed_adu, sigma)
+    adu, sigma, seeded = _seeded(seed, counted, adu, sigma)
     policy = compute_policy(
         adu,
         sigma,
@@ -134,6 +129,25 @@ def recompute_levels(
         max_clamp=max_clamp,
         booked_share=booked_share,
     )
+    return _rounded(policy, rounding, adu, sigma, counted, spikes, seeded)
+
+
+def _seeded(seed, counted, adu, sigma):
+    """(adu, sigma, seeded) once `seed(days_counted)` has replaced the
+    demand of the rows it seeds (ADU > 0) by the seed, as ADU and sigma."""
+    n = adu.shape[0]
+    seeded = np.zeros(n, dtype=bool)
+    if seed is not None:
+        seed_adu = _rows(seed(counted), n)
+        seeded = seed_adu > 0
+        adu = np.where(seeded, seed_adu, adu)
+        sigma = np.where(seeded, seed_adu, sigma)
+    return adu, sigma, seeded
+
+
+def _rounded(policy, rounding, adu, sigma, counted, spikes, seeded) -> NightlyLevels:
+    """The levels: the policy's min and max rounded up to the unit's
+    rounding (max >= min)."""
     new_min = round_up_to_multiple(policy.min_qty, rounding)
     new_max = np.maximum(round_up_to_multiple(policy.max_qty, rounding), new_min)
     return NightlyLevels(

@@ -45,14 +45,32 @@ def read_history(
         raise OdooValidationError(
             "no JIT reorder rule is accessible: nothing to backtest"
         )
-    n = len(rules)
+    demand = _read_demand(client, rules, first, today, days, progress)
+    receipts, on_hand = _read_receipts_and_stock(client, rules, first, today, days)
+    costs = _unit_costs(client, rules)
+    opening = np.maximum(on_hand - receipts.sum(axis=1) + demand.sum(axis=1), 0.0)
+    return History(
+        demand=demand,
+        receipts=receipts,
+        opening=opening,
+        unit_cost=np.array([costs[r["product_id"][0]] for r in rules]),
+        lead_time=np.array([r["jit_lead_time"] for r in rules], dtype=float),
+        lead_time_sigma=np.array(
+            [r["jit_lead_time_sigma"] for r in rules], dtype=float
+        ),
+        multiple=np.array([r["qty_multiple"] or 0.0 for r in rules], dtype=float),
+        sku=[r["product_id"][1] for r in rules],
+    )
+
+
+def _day_of(text: str, first: date) -> int:
+    return (date.fromisoformat(text[:10]) - first).days
+
+
+def _read_demand(client, rules, first, today, days, progress) -> np.ndarray:
+    """(rules, days) consumption of the JIT consumption report."""
     index = {rule["id"]: i for i, rule in enumerate(rules)}
-    demand = np.zeros((n, days))
-    receipts = np.zeros((n, days))
-
-    def day_of(text: str) -> int:
-        return (date.fromisoformat(text[:10]) - first).days
-
+    demand = np.zeros((len(rules), days))
     rows = client.search_read_all(
         "jit.consumption.report",
         [
@@ -64,13 +82,19 @@ def read_history(
         progress=progress,
     )
     for row in rows:
-        demand[index[row["orderpoint_id"][0]], day_of(row["date"])] += row[
+        demand[index[row["orderpoint_id"][0]], _day_of(row["date"], first)] += row[
             "consumption"
         ]
     # Net consumption may be negative on a day of returns: the replay takes
     # what left the shelf, returns are not put back.
-    demand = np.maximum(demand, 0.0)
+    return np.maximum(demand, 0.0)
 
+
+def _read_receipts_and_stock(client, rules, first, today, days):
+    """(rules, days) receipts from vendors into the rule's warehouse, and
+    today's on-hand quantity per rule, one warehouse at a time."""
+    n = len(rules)
+    receipts = np.zeros((n, days))
     by_wh: dict[int, dict[int, int]] = {}
     for i, rule in enumerate(rules):
         by_wh.setdefault(rule["warehouse_id"][0], {})[rule["product_id"][0]] = i
@@ -93,7 +117,9 @@ def read_history(
         )
         for g in groups:
             day = g["__range"]["date:day"]["from"] if "__range" in g else g["date:day"]
-            receipts[products[g["product_id"][0]], day_of(str(day))] += g["product_qty"]
+            receipts[products[g["product_id"][0]], _day_of(str(day), first)] += g[
+                "product_qty"
+            ]
         stock = client.call(
             "product.product",
             "read",
@@ -103,7 +129,12 @@ def read_history(
         )
         for rec in stock:
             on_hand[products[rec["id"]]] = rec["qty_available"]
-    costs = {
+    return receipts, on_hand
+
+
+def _unit_costs(client, rules) -> dict:
+    """{product id: cost} of the rules' products."""
+    return {
         rec["id"]: rec["standard_price"]
         for rec in client.call(
             "product.product",
@@ -112,16 +143,3 @@ def read_history(
             ["standard_price"],
         )
     }
-    opening = np.maximum(on_hand - receipts.sum(axis=1) + demand.sum(axis=1), 0.0)
-    return History(
-        demand=demand,
-        receipts=receipts,
-        opening=opening,
-        unit_cost=np.array([costs[r["product_id"][0]] for r in rules]),
-        lead_time=np.array([r["jit_lead_time"] for r in rules], dtype=float),
-        lead_time_sigma=np.array(
-            [r["jit_lead_time_sigma"] for r in rules], dtype=float
-        ),
-        multiple=np.array([r["qty_multiple"] or 0.0 for r in rules], dtype=float),
-        sku=[r["product_id"][1] for r in rules],
-    )

@@ -96,6 +96,31 @@ def choose_vendor_line(
     Returns (row, moq) per group: the chosen row, -1 when no vendor applies,
     and its vendor's minimum (0 when none).
     """
+    (group, vendor, seller_rank, line_rank, min_qty, blocked, lead_days) = _line_rows(
+        group, vendor, seller_rank, line_rank, min_qty, blocked, lead_days
+    )
+    need_days, quantity = _need_arrays(need_days, quantity, groups)
+    _check_groups(group, min_qty, groups)
+    n = group.shape[0]
+    row = np.full(groups, -1, dtype=np.int64)
+    moq = np.zeros(groups)
+    if not n:
+        return row, moq
+    pairs, pair, pair_moq = _vendor_pairs(group, vendor, min_qty)
+    wanted = quantity[group]
+    serves = np.isnan(wanted) | (min_qty <= wanted + 1e-9 * np.maximum(1.0, wanted))
+    rows = np.flatnonzero(serves)
+    if not rows.size:
+        return row, moq
+    best_line, rank = _candidates(pair, rows, line_rank, seller_rank, pairs.shape[1])
+    ok, picked = _pick(pairs, pair, best_line, rank, blocked, lead_days, need_days)
+    row[ok] = picked
+    moq[ok] = pair_moq[pair[picked]]
+    return row, moq
+
+
+def _line_rows(group, vendor, seller_rank, line_rank, min_qty, blocked, lead_days):
+    """The per-line arguments of choose_vendor_line as checked arrays."""
     group = np.asarray(group, dtype=np.int64)
     vendor = np.asarray(vendor, dtype=np.int64)
     n = group.shape[0]
@@ -116,12 +141,23 @@ def choose_vendor_line(
             raise ValueError(
                 f"{name} must have one value per line row, got {np.shape(arr)}"
             )
+    return group, vendor, seller_rank, line_rank, min_qty, blocked, lead_days
+
+
+def _need_arrays(need_days, quantity, groups):
+    """The per-need arguments of choose_vendor_line, one value per group."""
     need_days = np.broadcast_to(
         as_float_array("need_days", need_days, allow_inf=True), (groups,)
     )
     quantity = np.broadcast_to(
         as_float_array("quantity", quantity, allow_nan=True), (groups,)
     )
+    return need_days, quantity
+
+
+def _check_groups(group, min_qty, groups):
+    """Each line's need lies in 0..groups-1 and its minimum is >= 0."""
+    n = group.shape[0]
     if n and (group.min() < 0 or group.max() >= groups):
         bad = int(np.flatnonzero((group < 0) | (group >= groups))[0])
         raise ValueError(
@@ -130,28 +166,35 @@ def choose_vendor_line(
     if n and (min_qty < 0).any():
         bad = int(np.flatnonzero(min_qty < 0)[0])
         raise ValueError(f"min_qty must be >= 0, got {min_qty[bad]} (index {bad})")
-    row = np.full(groups, -1, dtype=np.int64)
-    moq = np.zeros(groups)
-    if not n:
-        return row, moq
-    # One (need, vendor) pair per candidate vendor.
+
+
+def _vendor_pairs(group, vendor, min_qty):
+    """One (need, vendor) pair per candidate vendor: (pairs, each line's
+    pair, each pair's smallest minimum)."""
     pairs, pair = np.unique(np.stack([group, vendor]), axis=1, return_inverse=True)
     pair = pair.reshape(-1)
     pair_moq = np.full(pairs.shape[1], np.inf)
     np.minimum.at(pair_moq, pair, min_qty)
-    wanted = quantity[group]
-    serves = np.isnan(wanted) | (min_qty <= wanted + 1e-9 * np.maximum(1.0, wanted))
-    rows = np.flatnonzero(serves)
-    if not rows.size:
-        return row, moq
+    return pairs, pair, pair_moq
+
+
+def _candidates(pair, rows, line_rank, seller_rank, n_pairs):
+    """One candidate line per (need, vendor) pair among the serving `rows`:
+    (its line's row in row order, the rank of each pair)."""
     # The vendor's line: its serving line of lowest line_rank (then row).
     order = rows[np.lexsort((rows, line_rank[rows], pair[rows]))]
     first = np.r_[True, pair[order][1:] != pair[order][:-1]]
     # Candidates in row order: equal ranks go to the earlier line.
     best_line = np.sort(order[first])
     # The vendor's rank: the best seller_rank among its serving lines.
-    rank = np.full(pairs.shape[1], np.inf)
+    rank = np.full(n_pairs, np.inf)
     np.minimum.at(rank, pair[rows], seller_rank[rows])
+    return best_line, rank
+
+
+def _pick(pairs, pair, best_line, rank, blocked, lead_days, need_days):
+    """choose_vendor among the candidate lines: (the groups served, the row
+    chosen for each)."""
     cand_pair = pair[best_line]
     chosen = choose_vendor(
         pairs[0, cand_pair],
@@ -162,6 +205,4 @@ def choose_vendor_line(
     )
     ok = np.flatnonzero(chosen >= 0)
     picked = best_line[chosen[ok]]
-    row[ok] = picked
-    moq[ok] = pair_moq[pair[picked]]
-    return row, moq
+    return ok, picked

@@ -34,7 +34,36 @@ class JitDemo(models.AbstractModel):
         seller = product.seller_ids.filtered(lambda s: s.partner_id == vendor)[:1]
         delay = seller.delay or 5
         today = fields.Date.context_today(self)
-        orders = self.env["purchase.order"].create(
+        orders = self._demo_weekly_orders(vendor, product, seller, qty)
+        orders.button_confirm()
+        for order, (weeks, late, share) in zip(
+            orders, self._supplier_history, strict=True
+        ):
+            approved = datetime.combine(today - timedelta(weeks=weeks), time(9, 0))
+            planned = approved + timedelta(days=delay)
+            received = planned + timedelta(days=late)
+            picking = order.picking_ids
+            for move in picking.move_ids:
+                move.quantity = move.product_uom_qty * share
+            picking.move_ids.picked = True
+            picking.with_context(cancel_backorder=True)._action_done()
+            self._demo_backdate(order, picking, approved, planned, received)
+        self.env.invalidate_all()
+        contract = self.env["jit.sla.contract"].create(
+            {
+                "partner_id": vendor.commercial_partner_id.id,
+                "period": "month",
+                "user_id": self.env.ref("base.user_admin").id,
+            }
+        )
+        contract.action_compute_sla()
+        return orders
+
+    @api.model
+    def _demo_weekly_orders(self, vendor, product, seller, qty):
+        """One purchase order of `qty` from `vendor` per week of the
+        supplier history (not confirmed yet)."""
+        return self.env["purchase.order"].create(
             [
                 {
                     "partner_id": vendor.id,
@@ -52,61 +81,45 @@ class JitDemo(models.AbstractModel):
                 for _weeks in self._supplier_history
             ]
         )
-        orders.button_confirm()
-        for order, (weeks, late, share) in zip(
-            orders, self._supplier_history, strict=True
-        ):
-            approved = datetime.combine(today - timedelta(weeks=weeks), time(9, 0))
-            planned = approved + timedelta(days=delay)
-            received = planned + timedelta(days=late)
-            picking = order.picking_ids
-            for move in picking.move_ids:
-                move.quantity = move.product_uom_qty * share
-            picking.move_ids.picked = True
-            picking.with_context(cancel_backorder=True)._action_done()
-            self.env.flush_all()
-            self.env.cr.execute(
-                """
-                UPDATE purchase_order SET date_approve = %(approved)s,
-                       date_order = %(approved)s, date_planned = %(planned)s
-                 WHERE id = %(order)s;
-                UPDATE purchase_order_line SET date_planned = %(planned)s
-                 WHERE order_id = %(order)s;
-                UPDATE stock_move SET date = %(received)s
-                 WHERE picking_id = %(picking)s AND state = 'done';
-                UPDATE stock_move_line SET date = %(received)s
-                 WHERE picking_id = %(picking)s;
-                UPDATE stock_picking SET date_done = %(received)s,
-                       scheduled_date = %(planned)s
-                 WHERE id = %(picking)s;
-                UPDATE jit_purchase_event SET date = %(approved)s,
-                       original_date = CASE WHEN original_date IS NULL
-                                            THEN NULL ELSE %(planned)s END,
-                       promised_date = CASE WHEN promised_date IS NULL
-                                            THEN NULL ELSE %(planned)s END
-                 WHERE order_id = %(order)s AND event_type != 'received';
-                UPDATE jit_purchase_event SET date = %(received)s,
-                       actual_date = %(received)s
-                 WHERE order_id = %(order)s AND event_type = 'received';
-                """,
-                {
-                    "approved": approved,
-                    "planned": planned,
-                    "received": received,
-                    "order": order.id,
-                    "picking": picking.id,
-                },
-            )
-        self.env.invalidate_all()
-        contract = self.env["jit.sla.contract"].create(
+
+    @api.model
+    def _demo_backdate(self, order, picking, approved, planned, received):
+        """Move a received demo order (and its `picking`) back in time:
+        approved, planned and received on the given datetimes (its events
+        follow)."""
+        self.env.flush_all()
+        self.env.cr.execute(
+            """
+            UPDATE purchase_order SET date_approve = %(approved)s,
+                   date_order = %(approved)s, date_planned = %(planned)s
+             WHERE id = %(order)s;
+            UPDATE purchase_order_line SET date_planned = %(planned)s
+             WHERE order_id = %(order)s;
+            UPDATE stock_move SET date = %(received)s
+             WHERE picking_id = %(picking)s AND state = 'done';
+            UPDATE stock_move_line SET date = %(received)s
+             WHERE picking_id = %(picking)s;
+            UPDATE stock_picking SET date_done = %(received)s,
+                   scheduled_date = %(planned)s
+             WHERE id = %(picking)s;
+            UPDATE jit_purchase_event SET date = %(approved)s,
+                   original_date = CASE WHEN original_date IS NULL
+                                        THEN NULL ELSE %(planned)s END,
+                   promised_date = CASE WHEN promised_date IS NULL
+                                        THEN NULL ELSE %(planned)s END
+             WHERE order_id = %(order)s AND event_type != 'received';
+            UPDATE jit_purchase_event SET date = %(received)s,
+                   actual_date = %(received)s
+             WHERE order_id = %(order)s AND event_type = 'received';
+            """,
             {
-                "partner_id": vendor.commercial_partner_id.id,
-                "period": "month",
-                "user_id": self.env.ref("base.user_admin").id,
-            }
+                "approved": approved,
+                "planned": planned,
+                "received": received,
+                "order": order.id,
+                "picking": picking.id,
+            },
         )
-        contract.action_compute_sla()
-        return orders
 
     @api.model
     def _load_waiting_rfq(self, vendor_id, product_id, qty=600.0):

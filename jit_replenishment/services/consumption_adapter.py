@@ -46,7 +46,35 @@ def daily_consumption(env, company, days):
 
     Returns (warehouse_ids, product_ids, buckets) where buckets[k, d] is the
     consumption of key k on day d in the product's unit."""
-    cr = env.cr
+    warehouses, products = _consumed_keys(env.cr, company, days)
+    if not warehouses or not products:
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, empty, np.zeros((0, days["n_days"]))
+    wh_ids = np.array([w[0] for w in warehouses], dtype=np.int64)
+    wh_paths = np.array([w[1] for w in warehouses], dtype=object)
+    product_ids = np.array([p[0] for p in products], dtype=np.int64)
+    factors = np.array([p[1] for p in products], dtype=float)
+    n_wh, n_p = len(wh_ids), len(product_ids)
+    # One pseudo-rule per (warehouse, product): the rules' engine counts
+    # consumption at the warehouse's boundary, as for a rule in it.
+    keys = {
+        "id": np.arange(n_wh * n_p, dtype=np.int64),
+        "product_id": np.tile(product_ids, n_wh),
+        "wh_path": np.repeat(wh_paths, n_p),
+        "uom_factor": np.tile(factors, n_wh),
+    }
+    orderpoint = env["stock.warehouse.orderpoint"]
+    moves = inputs.done_moves(orderpoint, keys, days, consuming_only=True)
+    n = n_wh * n_p
+    buckets, _booked = consumption.daily_consumption(
+        keys, days, moves, np.zeros(n), np.zeros(n, dtype=np.int64)
+    )
+    return np.repeat(wh_ids, n_p), keys["product_id"], buckets
+
+
+def _consumed_keys(cr, company, days):
+    """The warehouses of `company` (id, view location path) and the storable
+    products consumed (or returned) over `days` (id, unit factor)."""
     cr.execute(
         SQL(
             """
@@ -84,29 +112,7 @@ def daily_consumption(env, company, days):
         )
     )
     products = cr.fetchall()
-    if not warehouses or not products:
-        empty = np.zeros(0, dtype=np.int64)
-        return empty, empty, np.zeros((0, days["n_days"]))
-    wh_ids = np.array([w[0] for w in warehouses], dtype=np.int64)
-    wh_paths = np.array([w[1] for w in warehouses], dtype=object)
-    product_ids = np.array([p[0] for p in products], dtype=np.int64)
-    factors = np.array([p[1] for p in products], dtype=float)
-    n_wh, n_p = len(wh_ids), len(product_ids)
-    # One pseudo-rule per (warehouse, product): the rules' engine counts
-    # consumption at the warehouse's boundary, as for a rule in it.
-    keys = {
-        "id": np.arange(n_wh * n_p, dtype=np.int64),
-        "product_id": np.tile(product_ids, n_wh),
-        "wh_path": np.repeat(wh_paths, n_p),
-        "uom_factor": np.tile(factors, n_wh),
-    }
-    orderpoint = env["stock.warehouse.orderpoint"]
-    moves = inputs.done_moves(orderpoint, keys, days, consuming_only=True)
-    n = n_wh * n_p
-    buckets, _booked = consumption.daily_consumption(
-        keys, days, moves, np.zeros(n), np.zeros(n, dtype=np.int64)
-    )
-    return np.repeat(wh_ids, n_p), keys["product_id"], buckets
+    return warehouses, products
 
 
 def stockout_days(env, orderpoints, days):

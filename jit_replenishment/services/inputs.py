@@ -101,7 +101,11 @@ def read_rules(env, ids):
             ids=sql_array(np.asarray(ids, dtype=np.int64)),
         )
     )
-    rows = env.cr.fetchall()
+    return _rule_arrays(env.cr.fetchall())
+
+
+def _rule_arrays(rows):
+    """The rows of read_rules as arrays (one per column)."""
     cols = list(zip(*rows, strict=True))
     return {
         "id": np.array(cols[0], dtype=np.int64),

@@ -27,8 +27,9 @@ import numpy as np
 from odoo.tools import SQL
 
 from . import carrying_cost, consumption_adapter
+from . import inventory_snapshot_sql as snapshot_sql
 
-QTY_EPS = 1e-9
+QTY_EPS = snapshot_sql.QTY_EPS
 VALUE_EPS = 1e-6
 # Days recorded per pass of a backfill (the consumption matrix is keys x days).
 CHUNK_DAYS = 31
@@ -57,7 +58,14 @@ def backfill(env, company, date_from):
     if last and date_from > last + timedelta(days=1):
         date_from = last + timedelta(days=1)  # fill the gap, keep the history
     env["jit.inventory.snapshot"].flush_model()
-    cr = env.cr
+    init = _clear_from(env.cr, company, date_from, fresh=not last)
+    _record(env, company, date_from, yesterday, init=init)
+
+
+def _clear_from(cr, company, date_from, fresh):
+    """Delete the rows of `company` from date_from on and reopen the rows
+    that held on it; True when nothing is left before date_from (`fresh`:
+    nothing was ever recorded), so that the state is rebuilt from scratch."""
     params = {"company": company.id, "day": date_from}
     cr.execute(
         SQL(
@@ -87,7 +95,7 @@ def backfill(env, company, date_from):
             **params,
         )
     )
-    init = not last
+    init = fresh
     if not init:
         cr.execute(
             SQL(
@@ -106,7 +114,7 @@ def backfill(env, company, date_from):
                 **params,
             )
         )
-    _record(env, company, date_from, yesterday, init=init)
+    return init
 
 
 def _record(env, company, first, last, init):
@@ -196,93 +204,17 @@ def _record_stockouts(env, company, first, last):
     )
 
 
-def _warehouses_sql(company):
-    return SQL(
-        """
-        SELECT w.id, vl.parent_path AS path
-          FROM stock_warehouse w
-          JOIN stock_location vl ON vl.id = w.view_location_id
-         WHERE w.company_id = %s
-        """,
-        company.id,
-    )
-
-
-def _net_moves_sql(company, start, end=None):
-    """Net quantity per (warehouse, product) of the done moves crossing the
-    warehouse's boundary from `start` (to `end`), in the product's unit."""
-    return SQL(
-        """
-        SELECT w.id AS warehouse_id, sm.product_id,
-               SUM(CASE WHEN starts_with(dst.parent_path, w.path)
-                        THEN sm.quantity ELSE -sm.quantity END
-                   / mu.factor * pu.factor) AS qty
-          FROM stock_move sm
-          JOIN stock_location src ON src.id = sm.location_id
-          JOIN stock_location dst ON dst.id = sm.location_dest_id
-          JOIN (%(warehouses)s) w
-            ON starts_with(src.parent_path, w.path)
-               <> starts_with(dst.parent_path, w.path)
-          JOIN uom_uom mu ON mu.id = sm.product_uom
-          JOIN product_product pp ON pp.id = sm.product_id
-          JOIN product_template pt ON pt.id = pp.product_tmpl_id
-          JOIN uom_uom pu ON pu.id = pt.uom_id
-         WHERE sm.state = 'done'
-           AND pt.is_storable
-           AND sm.date >= %(start)s
-           %(end)s
-         GROUP BY 1, 2
-        """,
-        warehouses=_warehouses_sql(company),
-        start=start,
-        end=SQL("AND sm.date < %s", end) if end else SQL(),
-    )
-
-
-def _quantities_sql(company, days, i, init):
-    """(warehouse_id, product_id, qty, moved) at the end of day i."""
-    start, end = days["bounds"][i], days["bounds"][i + 1]
-    if init:
-        return SQL(
-            """
-            SELECT warehouse_id, product_id, SUM(qty) AS qty, TRUE AS moved
-              FROM (
-                    SELECT w.id AS warehouse_id, q.product_id, q.quantity AS qty
-                      FROM stock_quant q
-                      JOIN stock_location l ON l.id = q.location_id
-                      JOIN (%(warehouses)s) w
-                        ON starts_with(l.parent_path, w.path)
-                      JOIN product_product pp ON pp.id = q.product_id
-                      JOIN product_template pt ON pt.id = pp.product_tmpl_id
-                     WHERE l.usage IN ('internal', 'transit') AND pt.is_storable
-                    UNION ALL
-                    SELECT warehouse_id, product_id, -qty FROM (%(later)s) later
-                   ) t
-             GROUP BY 1, 2
-            """,
-            warehouses=_warehouses_sql(company),
-            later=_net_moves_sql(company, end),
-        )
-    return SQL(
-        """
-        SELECT COALESCE(o.warehouse_id, d.warehouse_id) AS warehouse_id,
-               COALESCE(o.product_id, d.product_id) AS product_id,
-               COALESCE(o.qty, 0) + COALESCE(d.qty, 0) AS qty,
-               d.qty IS NOT NULL AS moved
-          FROM jit_snap_open o
-          FULL JOIN (%(day)s) d
-            ON d.warehouse_id = o.warehouse_id AND d.product_id = o.product_id
-        """,
-        company=company.id,
-        day=_net_moves_sql(company, start, end),
-    )
-
-
 def _step(env, company, days, i, init, consumption):
     """Record day i of `days`: new state, cut rows, consumption rows."""
-    cr = env.cr
     day = days["start_day"] + timedelta(days=i)
-    start, end = days["bounds"][i], days["bounds"][i + 1]
+    _build_state(env.cr, company, days, i, init)
+    _cut_rows(env.cr, company, day)
+    _insert_consumption(env, company, day, consumption, i)
+
+
+def _build_state(cr, company, days, i, init):
+    """Temp tables jit_snap_open (the state of the previous day) and
+    jit_snap_new (the state at the end of day i)."""
     # The open rows, read once (they lie all over a table of millions of
     # rows): the state of the previous day.
     cr.execute(SQL("DROP TABLE IF EXISTS jit_snap_open, jit_snap_new"))
@@ -300,51 +232,18 @@ def _step(env, company, days, i, init, consumption):
     cr.execute(SQL("ANALYZE jit_snap_open"))
     cr.execute(
         SQL(
-            """
-            CREATE TEMP TABLE jit_snap_new AS
-            WITH q AS (%(quantities)s),
-            o AS (SELECT * FROM jit_snap_open),
-            p AS (SELECT product_id FROM q WHERE moved
-                  UNION
-                  SELECT product_id FROM stock_valuation_layer
-                   WHERE company_id = %(company)s
-                     AND create_date >= %(start)s AND create_date < %(end)s),
-            s AS (SELECT v.product_id, SUM(v.quantity) AS qty,
-                         SUM(v.value) AS value
-                    FROM stock_valuation_layer v
-                   WHERE v.company_id = %(company)s AND v.create_date < %(end)s
-                     AND v.product_id IN (SELECT product_id FROM p)
-                   GROUP BY 1),
-            c AS (SELECT p.product_id,
-                         CASE WHEN s.qty > %(eps)s THEN s.value / s.qty END
-                             AS svl_cost,
-                         (pp.standard_price ->> %(company_key)s)::float8 AS std_cost
-                    FROM p
-                    JOIN product_product pp ON pp.id = p.product_id
-                    LEFT JOIN s ON s.product_id = p.product_id)
-            SELECT COALESCE(q.warehouse_id, o.warehouse_id) AS warehouse_id,
-                   COALESCE(q.product_id, o.product_id) AS product_id,
-                   COALESCE(q.qty, o.qty) AS qty,
-                   CASE WHEN c.product_id IS NOT NULL
-                        THEN COALESCE(c.svl_cost, o.unit_cost, c.std_cost, 0)
-                        ELSE COALESCE(o.unit_cost, 0) END AS unit_cost,
-                   o.id AS open_id, o.qty AS old_qty, o.value AS old_value
-              FROM q
-              FULL JOIN o
-                ON o.warehouse_id = q.warehouse_id AND o.product_id = q.product_id
-              LEFT JOIN c ON c.product_id = COALESCE(q.product_id, o.product_id)
-            """,
-            quantities=_quantities_sql(company, days, i, init),
-            company=company.id,
-            company_key=str(company.id),
-            start=start,
-            end=end,
-            eps=QTY_EPS,
+            "CREATE TEMP TABLE jit_snap_new AS %s",
+            snapshot_sql.new_state_sql(company, days, i, init),
         )
     )
     # Statistics of the fresh table, so that the joins below hash 100,000s of
     # rows instead of looping over them.
     cr.execute(SQL("ANALYZE jit_snap_new"))
+
+
+def _cut_rows(cr, company, day):
+    """Close the open rows that change on `day` (or at a week/month start)
+    and open the new ones."""
     boundary = day.weekday() == 0 or day.day == 1
     cut = SQL(
         "(%(boundary)s OR ABS(n.qty - n.old_qty) > %(qeps)s"
@@ -383,7 +282,6 @@ def _step(env, company, days, i, init, consumption):
             qeps=QTY_EPS,
         )
     )
-    _insert_consumption(env, company, day, consumption, i)
 
 
 def _insert_consumption(env, company, day, consumption, i):

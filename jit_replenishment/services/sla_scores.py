@@ -41,17 +41,7 @@ def upsert(Score, keys, active, figures):
     sel = np.flatnonzero(active)
     if not sel.size:
         return {}
-    cols = {
-        "contract_id": ("int4", keys["contract"][sel]),
-        "partner_id": ("int4", keys["partner"][sel]),
-        "company_id": ("int4", keys["company"][sel]),
-        "period": ("varchar", keys["period"][sel]),
-        "period_start": ("date", keys["start"][sel]),
-        "period_end": ("date", keys["end"][sel]),
-    }
-    for name, values in figures.items():
-        # an unmeasured figure (NaN) and no standing ('') are NULL
-        cols[name] = (SQL_TYPES.get(name, "float8"), values[sel], True)
+    cols = _score_columns(keys, sel, figures)
     now = fields.Datetime.now()
     env.flush_all()
     # (vendor, company, period start) is unique among the keys (one active
@@ -78,6 +68,30 @@ def upsert(Score, keys, active, figures):
         ),
         returning=("id", *KEY_COLUMNS),
     )
+    rows = _row_ids(keys, sel, returned)
+    mark_latest(env, keys["partner"][sel], keys["company"][sel])
+    Score.invalidate_model()
+    return rows
+
+
+def _score_columns(keys, sel, figures):
+    """The columns of the score rows of the keys `sel`: key, then figures."""
+    cols = {
+        "contract_id": ("int4", keys["contract"][sel]),
+        "partner_id": ("int4", keys["partner"][sel]),
+        "company_id": ("int4", keys["company"][sel]),
+        "period": ("varchar", keys["period"][sel]),
+        "period_start": ("date", keys["start"][sel]),
+        "period_end": ("date", keys["end"][sel]),
+    }
+    for name, values in figures.items():
+        # an unmeasured figure (NaN) and no standing ('') are NULL
+        cols[name] = (SQL_TYPES.get(name, "float8"), values[sel], True)
+    return cols
+
+
+def _row_ids(keys, sel, returned):
+    """{key index: row id} from the rows RETURNING (id, *KEY_COLUMNS)."""
     position = {
         key: i
         for i, key in zip(
@@ -91,10 +105,7 @@ def upsert(Score, keys, active, figures):
             strict=True,
         )
     }
-    rows = {position[tuple(key)]: row_id for row_id, *key in returned}
-    mark_latest(env, keys["partner"][sel], keys["company"][sel])
-    Score.invalidate_model()
-    return rows
+    return {position[tuple(key)]: row_id for row_id, *key in returned}
 
 
 def mark_latest(env, partners, companies):

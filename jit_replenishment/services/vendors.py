@@ -87,6 +87,12 @@ def choose_lines(
         quantity,
         n,
     )
+    return _chosen(rows, row, moq, n)
+
+
+def _chosen(rows, row, moq, n):
+    """The result of choose_lines: the chosen candidate row's columns per
+    need (`row` -1: none, then 0), with the order minimum `moq`."""
     found = row >= 0
     pick = np.where(found, row, 0)
 
