@@ -1,5 +1,7 @@
 # Copyright 2026 JIT Replenishment Suite
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import threading
+import time
 from datetime import datetime, timedelta
 
 from odoo import Command
@@ -165,3 +167,31 @@ class JitCase(TransactionCase):
                 if qty
             ]
         )
+
+
+class RaceMixin:
+    """Two committed transactions at once (threads), for the race tests: the
+    class provides `_in_transaction(func, results, key, start)`."""
+
+    def _race(self, first, second, delay=0.2):
+        """Run first and second in two transactions; second starts `delay`
+        seconds after first, while first still holds its locks."""
+        results, start = {}, threading.Barrier(2)
+
+        def later(env):
+            time.sleep(delay)
+            return second(env)
+
+        threads = [
+            threading.Thread(
+                target=self._in_transaction, args=(first, results, 1, start)
+            ),
+            threading.Thread(
+                target=self._in_transaction, args=(later, results, 2, start)
+            ),
+        ]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=60)
+        return results

@@ -7,7 +7,6 @@ so these tests commit their fixtures through the registry's own cursors, run
 two transactions in two threads and clean up afterwards.
 """
 
-import threading
 import time
 import uuid
 from datetime import timedelta
@@ -19,10 +18,12 @@ from odoo.modules.registry import Registry
 from odoo.service.model import retrying
 from odoo.tests import BaseCase, get_db_name, tagged
 
+from .common import RaceMixin
+
 HOLD = 1.0  # seconds a transaction keeps its lock while the other one runs
 
 
-class JitFallbackRaceCase(BaseCase):
+class JitFallbackRaceCase(RaceMixin, BaseCase):
     """The race fixture and helpers, without tests: other addons' race tests
     subclass it (so these tests run once, here)."""
 
@@ -117,29 +118,6 @@ class JitFallbackRaceCase(BaseCase):
                 results[key] = retrying(lambda: func(env), env)
         except Exception as exc:  # noqa: BLE001 - the test inspects it
             results[key] = exc
-
-    def _race(self, first, second, delay=0.2):
-        """Run first and second in two transactions; second starts `delay`
-        seconds after first, while first still holds its locks."""
-        results, start = {}, threading.Barrier(2)
-
-        def later(env):
-            time.sleep(delay)
-            return second(env)
-
-        threads = [
-            threading.Thread(
-                target=self._in_transaction, args=(first, results, 1, start)
-            ),
-            threading.Thread(
-                target=self._in_transaction, args=(later, results, 2, start)
-            ),
-        ]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(timeout=60)
-        return results
 
     def _replacements(self):
         with self.registry.cursor() as cr:

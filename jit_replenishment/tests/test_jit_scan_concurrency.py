@@ -5,7 +5,6 @@ device that resends after a lost connection while the first request still
 runs) make one move. Real, separately committed transactions, as in
 test_jit_concurrency."""
 
-import threading
 import time
 import uuid
 from unittest.mock import patch
@@ -16,12 +15,13 @@ from odoo.service.model import retrying
 from odoo.tests import BaseCase, get_db_name, new_test_user, tagged
 
 from ..services import scan as scan_service
+from .common import RaceMixin
 
 HOLD = 1.0  # seconds the first request keeps its transaction open
 
 
 @tagged("post_install", "-at_install")
-class TestJitScanConcurrency(BaseCase):
+class TestJitScanConcurrency(RaceMixin, BaseCase):
     def setUp(self):
         super().setUp()
         self.registry = Registry(get_db_name())
@@ -81,27 +81,6 @@ class TestJitScanConcurrency(BaseCase):
                 results[index] = retrying(lambda: func(env), env)
         except Exception as exc:  # noqa: BLE001 - the test inspects it
             results[index] = exc
-
-    def _race(self, first, second, delay=0.2):
-        results, start = {}, threading.Barrier(2)
-
-        def later(env):
-            time.sleep(delay)
-            return second(env)
-
-        threads = [
-            threading.Thread(
-                target=self._in_transaction, args=(first, results, 1, start)
-            ),
-            threading.Thread(
-                target=self._in_transaction, args=(later, results, 2, start)
-            ),
-        ]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(timeout=60)
-        return results
 
     def _slow_move(self):
         """The first request holds its transaction HOLD s after its move."""
