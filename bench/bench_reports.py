@@ -3,7 +3,8 @@
 carrying-cost and turnover reports over a year.
 
 Copies a database that has jit_replenishment installed (``--template``,
-default ``wtreports_db``) into its own database (``--db``), bulk-inserts N
+default ``jit_demo``, the database
+``make run`` creates) into its own database (``--db``), bulk-inserts N
 storable products in --categories categories with stock in WH/Stock, a
 year of inventory snapshots and daily consumption at the storage's density
 (fast movers, a tenth of the products: a row every day; the others: a row
@@ -34,6 +35,10 @@ import sys
 import time
 from pathlib import Path
 
+# Data helpers shared with the recompute benchmark (same folder).
+from bench_recompute import clone_sql as clone
+from bench_recompute import log, reserve_ids
+
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 TARGET_S = 5.0
@@ -49,7 +54,7 @@ def parse_args(argv=None):
     p.add_argument("--days", type=int, default=365, help="days of history")
     p.add_argument("--fast-share", type=float, default=0.1)
     p.add_argument("--reps", type=int, default=3)
-    p.add_argument("--template", default="wtreports_db")
+    p.add_argument("--template", default="jit_demo")
     p.add_argument("--db", default="jit_bench_reports")
     p.add_argument("--keep", action="store_true", help="keep the database")
     p.add_argument("--out", default=None, help="write the results as JSON here")
@@ -66,10 +71,6 @@ def parse_args(argv=None):
         default=str(Path.home() / ".cache" / "jit_tests" / "odoo-data"),
     )
     return p.parse_args(argv)
-
-
-def log(msg):
-    print(f"[{time.strftime('%H:%M:%S')}] {msg}", file=sys.stderr, flush=True)
 
 
 def pg_admin(args, sql):
@@ -115,34 +116,6 @@ def open_env(args):
 # ----------------------------------------------------------------------
 # data
 # ----------------------------------------------------------------------
-def clone(cr, table, proto_id, source, overrides, params):
-    """INSERT into `table` a copy of row proto_id (alias p) per row of
-    `source` (alias s), with `overrides` (column -> SQL expression)."""
-    cr.execute(
-        "SELECT column_name FROM information_schema.columns "
-        "WHERE table_schema = 'public' AND table_name = %s ORDER BY ordinal_position",
-        [table],
-    )
-    cols = [r[0] for r in cr.fetchall()]
-    exprs = [overrides.get(c, f'p."{c}"') for c in cols]
-    quoted = ", ".join(f'"{c}"' for c in cols)
-    cr.execute(
-        f'INSERT INTO "{table}" ({quoted}) SELECT {", ".join(exprs)} '  # noqa: S608
-        f'FROM "{table}" p, ({source}) s WHERE p.id = %(proto)s',
-        {**params, "proto": proto_id},
-    )
-    return cr.rowcount
-
-
-def reserve_ids(cr, table, count):
-    cr.execute("SELECT pg_get_serial_sequence(%s, 'id')", [table])
-    seq = cr.fetchone()[0]
-    cr.execute("SELECT nextval(%s)", [seq])
-    base = cr.fetchone()[0]
-    cr.execute("SELECT setval(%s, %s)", [seq, base + count])
-    return base
-
-
 def build(args, env):
     """Products, stock, a year of snapshots and consumption."""
 
