@@ -168,17 +168,19 @@ def _watermark(env):
 
 
 def _definition(lookups, stored=None):
-    """What the entries depend on besides the moves: the parent_path and
-    usage of every location and the factor of every unit, up to the highest
-    ids when the row was built (locations and units created since cannot
-    appear in its entries). Returns "locations:units:digest"; with `stored`,
-    the digest over the ids it names."""
+    """What the entries depend on besides the moves: their layout, the
+    parent_path and usage of every location and the factor of every unit,
+    up to the highest ids when the row was built (locations and units
+    created since cannot appear in its entries). Returns
+    "locations:units:digest"; with `stored`, the digest over the ids it
+    names."""
     paths, usages, factors = lookups["path"], lookups["usage"], lookups["uom_factor"]
     if stored:
         n_loc, n_uom = (int(x) for x in stored.split(":")[:2])
     else:
         n_loc, n_uom = lookups["size"], factors.size
     digest = hashlib.blake2b(digest_size=16)
+    digest.update(str(ENTRY.descr).encode())  # the entries' layout
     digest.update("\0".join(paths[:n_loc].tolist()).encode())
     digest.update("\0".join(usages[:n_loc].tolist()).encode())
     digest.update(factors[:n_uom].tobytes())
