@@ -144,7 +144,9 @@ def _read(env, keys):
         SQL("SELECT k.idx::int4, COALESCE(l.entries, ''::bytea) FROM %s", pairs),
     )
     for i, blob in zip(idx.tolist(), blobs, strict=True):
-        if stored[i - 1] is not None:
+        if len(blob) % ENTRY.itemsize:  # another layout: rebuilt
+            stored[i - 1] = None
+        elif stored[i - 1] is not None:
             stored[i - 1]["entries"] = np.frombuffer(blob, dtype=ENTRY)
     return stored
 
