@@ -37,6 +37,7 @@ from .pg import (
     MICROSECONDS_PER_SECOND,
     PG_EPOCH,
     copy_blobs,
+    copy_in,
     is_concurrency_error,
     sql_array,
 )
@@ -248,35 +249,51 @@ def _catch_up(ops, keys, idx, stored, entries, lookups):
 
 
 def _write(env, keys, idx, entries, horizons, mark, definition):
-    """Store the entries of the keys `idx` (one statement), each from its
-    horizon on (older entries dropped); given up when another job wrote
-    them first."""
-    blobs = []
+    """Store the entries of the keys `idx`, each from its horizon on (older
+    entries dropped): binary COPY into a temporary table (no hex text),
+    then one upsert; given up when another job wrote them first."""
+    rows = []
     for k in idx.tolist():
         kept = entries[k][entries[k]["done"] >= _seconds(horizons[k])]
         entries[k] = kept
-        blobs.append(psycopg2.Binary(kept.tobytes()))
-    query = SQL(
-        """
-        INSERT INTO jit_consumption_ledger AS l
-               (boundary_id, product_id, entries, horizon, synced_at, definition)
-        SELECT v.boundary_id, v.product_id, v.entries, v.horizon, %s, %s
-          FROM unnest(%s::int[], %s::int[], %s::bytea[], %s::timestamp[])
-               AS v(boundary_id, product_id, entries, horizon)
-        ON CONFLICT (boundary_id, product_id) DO UPDATE
-           SET entries = EXCLUDED.entries, horizon = EXCLUDED.horizon,
-               synced_at = EXCLUDED.synced_at, definition = EXCLUDED.definition
-        """,
-        mark,
-        definition,
-        sql_array(keys["boundary"][idx]),
-        sql_array(keys["product"][idx]),
-        blobs,
-        sql_array(np.array([str(horizons[k]) for k in idx.tolist()], dtype=object)),
-    )
+        rows.append(
+            (
+                int(keys["boundary"][k]),
+                int(keys["product"][k]),
+                kept.tobytes(),
+                _seconds(horizons[k]) * MICROSECONDS_PER_SECOND,
+            )
+        )
+    cr = env.cr
     try:
-        with env.cr.savepoint(flush=False):
-            env.cr.execute(query)
+        with cr.savepoint(flush=False):
+            cr.execute(
+                SQL(
+                    "CREATE TEMPORARY TABLE IF NOT EXISTS jit_ledger_in"
+                    " (boundary_id int4, product_id int4, entries bytea,"
+                    " horizon timestamp) ON COMMIT DELETE ROWS"
+                )
+            )
+            cr.execute(SQL("TRUNCATE jit_ledger_in"))
+            copy_in(cr, "jit_ledger_in", rows, ("int4", "int4", "bytea", "timestamp"))
+            cr.execute(
+                SQL(
+                    """
+                    INSERT INTO jit_consumption_ledger AS l
+                           (boundary_id, product_id, entries, horizon,
+                            synced_at, definition)
+                    SELECT boundary_id, product_id, entries, horizon, %s, %s
+                      FROM jit_ledger_in
+                    ON CONFLICT (boundary_id, product_id) DO UPDATE
+                       SET entries = EXCLUDED.entries,
+                           horizon = EXCLUDED.horizon,
+                           synced_at = EXCLUDED.synced_at,
+                           definition = EXCLUDED.definition
+                    """,
+                    mark,
+                    definition,
+                )
+            )
     except psycopg2.Error as exc:
         if not is_concurrency_error(exc):
             raise
