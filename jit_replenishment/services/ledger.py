@@ -295,6 +295,7 @@ def _write(env, keys, written, key, entries, horizons, mark, definition):
             )
             cr.execute(SQL("TRUNCATE jit_ledger_in"))
             copy_in(cr, "jit_ledger_in", rows, ("int4", "int4", "bytea", "timestamp"))
+            # Not logged as a bad query: a concurrent write is expected.
             cr.execute(
                 SQL(
                     """
@@ -311,7 +312,8 @@ def _write(env, keys, written, key, entries, horizons, mark, definition):
                     """,
                     mark,
                     definition,
-                )
+                ),
+                log_exceptions=False,
             )
     except psycopg2.Error as exc:
         if not is_concurrency_error(exc):

@@ -4,15 +4,21 @@
 after every kind of change it equals the direct count of the done moves
 (consumption.entries_from_moves), each move once."""
 
+import sys
+import time
+import uuid
 from datetime import timedelta
 
 import numpy as np
 from freezegun import freeze_time
 
-from odoo.tests import tagged
+from odoo import SUPERUSER_ID, api, fields
+from odoo.modules.registry import Registry
+from odoo.tests import BaseCase, get_db_name, tagged
 
 from ..services import consumption, ledger
-from .common import NOW, JitCase
+from ..services.pg import is_concurrency_error
+from .common import NOW, JitCase, RaceMixin
 
 
 @tagged("post_install", "-at_install")
@@ -189,3 +195,106 @@ class TestJitLedger(JitCase):
             .sudo()
             .create({"origin": "manual", "company_id": self.company.id})
         )
+
+
+@tagged("post_install", "-at_install")
+class TestJitLedgerRace(RaceMixin, BaseCase):
+    """Two jobs read the same rule's entries at once, in separately
+    committed transactions: the one that writes the ledger row second gives
+    up its write (the row is a cache) instead of failing, and both count
+    the same consumption."""
+
+    def setUp(self):
+        super().setUp()
+        self.registry = Registry(get_db_name())
+        tag = uuid.uuid4().hex[:8]
+        with self.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            warehouse = env["stock.warehouse"].search(
+                [("company_id", "=", env.company.id)], limit=1
+            )
+            product = env["product.product"].create(
+                {"name": f"Ledger race {tag}", "is_storable": True}
+            )
+            orderpoint = env["stock.warehouse.orderpoint"].create(
+                {
+                    "product_id": product.id,
+                    "warehouse_id": warehouse.id,
+                    "location_id": warehouse.lot_stock_id.id,
+                    "jit_enabled": True,
+                }
+            )
+            move = env["stock.move"].create(
+                {
+                    "name": "race",
+                    "product_id": product.id,
+                    "product_uom_qty": 6,
+                    "product_uom": product.uom_id.id,
+                    "location_id": warehouse.lot_stock_id.id,
+                    "location_dest_id": env.ref("stock.stock_location_customers").id,
+                }
+            )
+            move._action_confirm()
+            move.quantity = 6
+            move.picked = True
+            move._action_done()
+            move.date = fields.Datetime.now() - timedelta(days=1)
+            self.ids = {"product": product.id, "orderpoint": orderpoint.id}
+        self.addCleanup(self._cleanup)
+
+    def _cleanup(self):
+        with self.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            env["stock.warehouse.orderpoint"].browse(self.ids["orderpoint"]).unlink()
+            # Done moves keep the product: archive it (its ledger row goes
+            # with the rule's next rebuild; the test drops it).
+            cr.execute(
+                "DELETE FROM jit_consumption_ledger WHERE product_id = %s",
+                (self.ids["product"],),
+            )
+            env["product.product"].browse(
+                self.ids["product"]
+            ).product_tmpl_id.active = False
+
+    def _in_transaction(self, func, results, key, start):
+        """func in its own transaction; no retry: an error is the result."""
+        try:
+            with self.registry.cursor() as cr:
+                env = api.Environment(cr, SUPERUSER_ID, {})
+                start.wait(timeout=10)
+                results[key] = func(env)
+        except Exception as exc:  # noqa: BLE001 - the test inspects it
+            results[key] = exc
+
+    def _read_entries(self, hold):
+        def read(env):
+            ops = env["stock.warehouse.orderpoint"].browse(self.ids["orderpoint"])
+            rules = ops._jit_read_rules()
+            days = ops._jit_window(ops.company_id, fields.Datetime.now(), 10)
+            entries = ops._jit_consumption_entries(rules, days)
+            time.sleep(hold)  # keep the row locked while the other one writes
+            return entries["qty"].tolist()
+
+        return read
+
+    def test_two_jobs_at_once_count_the_same(self):
+        # The ledger module the addon runs (the test may import it under
+        # another name): its writes given up are counted.
+        Orderpoint = self.registry["stock.warehouse.orderpoint"]
+        module = sys.modules[Orderpoint._jit_consumption_entries.__module__].ledger
+        given_up = []
+
+        def concurrency_error(exc):
+            given_up.append(type(exc).__name__)
+            return is_concurrency_error(exc)
+
+        self.patch(module, "is_concurrency_error", concurrency_error)
+        results = self._race(self._read_entries(1.0), self._read_entries(0.0))
+        self.assertEqual(results, {1: [6.0], 2: [6.0]})
+        self.assertEqual(given_up, ["SerializationFailure"])
+        with self.registry.cursor() as cr:
+            cr.execute(
+                "SELECT count(*) FROM jit_consumption_ledger WHERE product_id = %s",
+                (self.ids["product"],),
+            )
+            self.assertEqual(cr.fetchone()[0], 1)
