@@ -95,7 +95,9 @@ class JitDemo(models.AbstractModel):
              WHERE id = %(order)s;
             UPDATE purchase_order_line SET date_planned = %(planned)s
              WHERE order_id = %(order)s;
-            UPDATE stock_move SET date = %(received)s
+            UPDATE stock_move SET date = %(received)s,
+                   -- the consumption ledger reads the moves written since
+                   write_date = (now() AT TIME ZONE 'UTC')
              WHERE picking_id = %(picking)s AND state = 'done';
             UPDATE stock_move_line SET date = %(received)s
              WHERE picking_id = %(picking)s;

@@ -78,6 +78,8 @@ def _done_moves_on(env, vals_list, dates):
         env.cr,
         "stock_move",
         {"id": ("int4", moves.ids), "date": ("timestamp", [str(d) for d in dates])},
+        # the consumption ledger reads the moves written since
+        set_extra={"write_date": SQL("(now() AT TIME ZONE 'UTC')")},
     )
     env.cr.execute(
         SQL(

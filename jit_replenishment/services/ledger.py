@@ -343,3 +343,29 @@ def _per_rule(keys, key, entries):
         "created": entries["created"].astype(np.int64),
         "qty": entries["qty"].astype(float),
     }
+
+
+def prune(env):
+    """Drop the rows no JIT rule reads any more (rules disabled, archived
+    or deleted, moved to another boundary): one statement, after a nightly
+    run. Returns the number of rows dropped."""
+    boundary = consumption.boundary_sql("loc", "wv")
+    env.cr.execute(
+        SQL(
+            """
+            DELETE FROM jit_consumption_ledger l
+             WHERE NOT EXISTS (
+                   SELECT 1
+                     FROM stock_warehouse_orderpoint op
+                     JOIN stock_location loc ON loc.id = op.location_id
+                     JOIN stock_warehouse wh ON wh.id = op.warehouse_id
+                     JOIN stock_location wv ON wv.id = wh.view_location_id
+                    WHERE op.product_id = l.product_id
+                      AND op.jit_enabled AND op.active
+                      AND %s = (SELECT parent_path FROM stock_location
+                                 WHERE id = l.boundary_id))
+            """,
+            boundary,
+        )
+    )
+    return env.cr.rowcount

@@ -15,7 +15,7 @@ from odoo.tools import SQL
 
 import jit_core
 
-from . import feedback, pg
+from . import feedback, ledger, pg
 
 
 def cron(Orderpoint, batch_size):
@@ -55,6 +55,8 @@ def cron(Orderpoint, batch_size):
     # The count of rules left is an estimate (rules may be enabled or
     # disabled during the run); only "none left" must be exact.
     remaining = 0
+    if not more:
+        ledger.prune(Orderpoint.env)
     if more:
         left = sum(r.rule_total - r.rule_done for r in runs if r.state == "running")
         remaining = max(left, 1)

@@ -159,6 +159,16 @@ class TestJitLedger(JitCase):
         )
         self.assertEqual(self.env.cr.fetchone()[0], 2)  # WH and the other WH
 
+    def test_rows_no_rule_reads_are_pruned(self):
+        """After a nightly run, the row of the other warehouse's rule, now
+        disabled, is dropped; WH's row stays."""
+        self._assert_same()
+        self.other.jit_enabled = False
+        self.env.flush_all()
+        self.assertGreaterEqual(ledger.prune(self.env), 1)
+        self.assertIsNone(self._row(self.other_wh))
+        self.assertIsNotNone(self._row())
+
     def test_watermark_is_the_oldest_open_transaction(self):
         """Moves of a transaction still open are stamped with its start:
         seen from a later transaction, the watermark is that start."""
