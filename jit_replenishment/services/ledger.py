@@ -169,19 +169,27 @@ def _read(env, keys):
     return meta, key, entries
 
 
+# Moves written this long before the watermark are read again anyway: a
+# margin for transactions this database role cannot see in
+# pg_stat_activity (another role's) and for clocks a little apart. Reading
+# a move again changes nothing (its entry is replaced by move id).
+WATERMARK_MARGIN = "5 minutes"
+
+
 def _watermark(env):
     """The instant from which moves must be read again next time: the
     oldest start of a transaction still open on this database (its writes
-    carry that instant and may not be committed yet), this one's included.
-    Sessions of other database roles are not visible: the suite's workers
-    share one role."""
+    carry that instant and may not be committed yet), this one's included,
+    minus WATERMARK_MARGIN."""
     env.cr.execute(
         SQL(
             """
-            SELECT LEAST(now(), MIN(xact_start)) AT TIME ZONE 'UTC'
+            SELECT (LEAST(now(), MIN(xact_start)) - %s::interval)
+                   AT TIME ZONE 'UTC'
               FROM pg_stat_activity
              WHERE datname = current_database()
-            """
+            """,
+            WATERMARK_MARGIN,
         )
     )
     return env.cr.fetchone()[0]
