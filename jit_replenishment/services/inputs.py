@@ -179,18 +179,7 @@ def move_rows(
     if end is not None:
         where.append(SQL("sm.date < %s", end))
     if consuming_only:
-        consuming, returns, undone = consumption.usage_masks(lookups["usage"])
-        where.append(
-            SQL(
-                "(sm.location_dest_id = ANY(%s::int[])"
-                " OR sm.location_id = ANY(%s::int[])"
-                " OR (sm.location_id = ANY(%s::int[]) AND %s))",
-                sql_array(np.flatnonzero(consuming)),
-                sql_array(np.flatnonzero(returns)),
-                sql_array(np.flatnonzero(undone)),
-                returns_a_move,
-            )
-        )
+        where.append(_may_count_sql(lookups, returns_a_move))
     if since is None:
         source = SQL("stock_move sm")
         where.append(SQL("sm.product_id = ANY(%s::int[])", sql_array(products)))
@@ -225,6 +214,21 @@ def move_rows(
     moves["done"] = moves.pop("date")
     moves["lookups"] = lookups
     return moves
+
+
+def _may_count_sql(lookups, returns_a_move):
+    """SQL: the move goes to a consuming location or may be a return
+    (consumption.is_return): a superset of what any rule counts."""
+    consuming, returns, undone = consumption.usage_masks(lookups["usage"])
+    return SQL(
+        "(sm.location_dest_id = ANY(%s::int[])"
+        " OR sm.location_id = ANY(%s::int[])"
+        " OR (sm.location_id = ANY(%s::int[]) AND %s))",
+        sql_array(np.flatnonzero(consuming)),
+        sql_array(np.flatnonzero(returns)),
+        sql_array(np.flatnonzero(undone)),
+        returns_a_move,
+    )
 
 
 def stockout_mask(env, rules, days, moves):
