@@ -13,6 +13,9 @@ const WASHER = "Clicks Washer";
 const row = (name) => `.o_data_row:contains('${name}')`;
 // A pivot with data of its own (an empty one shows sample figures).
 const REAL_PIVOT = ".o_pivot_view:not(:has(.o_view_nocontent)):not(:has(.o_view_sample_data)) .o_pivot";
+// The report lists (told apart from the moves list they open).
+const COST_LIST = ".o_list_view:has(th[data-name=cost_total])";
+const KPI_LIST = ".o_list_view:has(th[data-name=demanded_qty])";
 const menu = (xmlid) => `[data-menu-xmlid='jit_replenishment.${xmlid}']`;
 
 // Select one row once the list holds no selection (a header button's action
@@ -151,13 +154,24 @@ registry.category("web_tour.tours").add("jit_replenishment_clicks_manager", {
         },
         {
             content: "The rows behind it",
-            trigger: `.o_list_view ${row("Clicks")} button[name=action_view_records]`,
+            trigger: `${COST_LIST} ${row("Clicks")} button[name=action_view_records]`,
             run: "click",
         },
         {
             content: "The moves behind the row, with their date, origin and destination",
             trigger:
                 ".o_list_view:has(th[data-name=date]):has(th[data-name=location_id]):has(th[data-name=location_dest_id]) .o_data_row:contains('Clicks')",
+        },
+        { content: "Back to the rows", trigger: ".o_breadcrumb .o_back_button a", run: "click" },
+        {
+            content: "Click a row itself (not its button)",
+            trigger: `${COST_LIST} ${row("Clicks")} td[name=product_id]`,
+            run: "click",
+        },
+        {
+            content: "Its moves open as well",
+            trigger:
+                ".o_list_view:has(th[data-name=location_dest_id]) .o_data_row:contains('Clicks')",
         },
         // --- 5. Drill-downs: KPIs -------------------------------------------
         ...openMenu("menu_jit_kpi", "Open the JIT KPIs"),
@@ -168,12 +182,22 @@ registry.category("web_tour.tours").add("jit_replenishment_clicks_manager", {
         },
         {
             content: "Open the record behind a row",
-            trigger: ".o_list_view .o_data_row button[name=action_view_records]",
+            trigger: `${KPI_LIST} .o_data_row button[name=action_view_records]`,
             run: "click",
         },
         {
             content: "The rule, delivery or order opens",
-            trigger: ".o_form_view .o_form_sheet_bg, .o_form_view .o_form_sheet",
+            trigger: ".o_form_view .o_form_sheet",
+        },
+        { content: "Back to the rows", trigger: ".o_breadcrumb .o_back_button a", run: "click" },
+        {
+            content: "Click a row itself (not its button)",
+            trigger: `${KPI_LIST} .o_data_row td[name=date]`,
+            run: "click",
+        },
+        {
+            content: "Its record opens as well",
+            trigger: ".o_form_view .o_form_sheet",
         },
     ],
 });
