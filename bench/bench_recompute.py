@@ -96,7 +96,8 @@ def parse_args(argv=None):
         "--reps",
         type=int,
         default=3,
-        help="runs of the JIT recompute and of ddmrp's ADU cron (median)",
+        help="runs of ddmrp's ADU cron, and nights of the JIT recompute after "
+        "the first (each after a day of new moves), median",
     )
     p.add_argument("--seed", type=float, default=0.42)
     p.add_argument(
@@ -554,6 +555,8 @@ def report(args, res):
     rss = rec.get("peak_rss_mb")
     bare_t = bare.get("bare", {}).get("median")
     ratio_sql = wall / bare_t if wall and bare_t else None
+    first = rec.get("first_wall")
+    ratio_first = first / bare_t if first and bare_t else None
     speedup = None
     if ddmrp and rules_s and ddmrp.get("buffers_per_s"):
         speedup = rules_s / ddmrp["buffers_per_s"]
@@ -586,15 +589,20 @@ def report(args, res):
         f"| (a') bare SQL aggregate, plainest form (median) | "
         f"{fmt(bare.get('bare_minimal', {}).get('median'))} s |",
         f"| (b) JIT nightly recompute, {fmt(rec.get('calls'))} cron calls of "
-        f"{fmt(rec.get('batch_size'))} rules (median of "
+        f"{fmt(rec.get('batch_size'))} rules, a night after a day of "
+        f"{fmt((rec.get('night_moves') or [None])[0])} new moves (median of "
         f"{len(rec.get('walls', [wall]))}: "
         + ", ".join(f"{w:.2f}" for w in rec.get("walls", [wall] if wall else []))
         + f" s) | {fmt(wall)} s |",
         f"| (b) rules/s | {fmt(rules_s, 0)} |",
-        f"| (b) SQL queries, first run (per rule) | {fmt(rec.get('queries'))} "
+        f"| (b) SQL queries, second night (per rule) | {fmt(rec.get('queries'))} "
         f"({fmt(qpr, 4)}) |",
-        f"| (b) time in SQL / in Python, first run | {fmt(rec.get('sql_time'))} s / "
-        f"{fmt(rec['first_wall'] - rec['sql_time'] if wall else None)} s |",
+        f"| (b) time in SQL / in Python, second night | {fmt(rec.get('sql_time'))}"
+        f" s / {fmt(rec['walls'][0] - rec['sql_time'] if wall else None)} s |",
+        f"| (b0) first night: the ledger built from every move of the window "
+        f"| {fmt(rec.get('first_wall'))} s ({fmt(rec.get('first_rules_per_s'), 0)}"
+        f" rules/s, {fmt(rec.get('first_queries'))} queries, "
+        f"{fmt(rec.get('first_sql_time'))} s in SQL) |",
         f"| (b) worker peak RSS (before the first call) | {fmt(rss, 0)} MB "
         f"({fmt(rec.get('rss_before_mb'), 0)} MB) |",
     ]
@@ -631,8 +639,8 @@ def report(args, res):
         "| Target | Measured | Verdict |",
         "| --- | --- | --- |",
         f"| recompute of 100,000 rules over 10M moves <= {TARGET_WALL_S:.0f} s "
-        f"| {fmt(wall)} s for {n:,} rules | "
-        f"{verdict(wall <= TARGET_WALL_S if wall else None)}"
+        f"(a night; the first night) | {fmt(wall)} s; {fmt(first)} s for {n:,} "
+        f"rules | {verdict(max(wall, first) <= TARGET_WALL_S if wall else None)}"
         + ("" if n >= 100000 else " (at this N)")
         + " |",
         f"| <= {TARGET_QUERIES_PER_RULE} SQL queries per rule | {fmt(qpr, 4)} | "
@@ -642,9 +650,12 @@ def report(args, res):
         f"| >= {TARGET_DDMRP_SPEEDUP:.0f}x ddmrp's ADU cron throughput | "
         f"{fmt(speedup, 1)}x | "
         f"{verdict(speedup >= TARGET_DDMRP_SPEEDUP if speedup else None)} |",
-        f"| recompute <= {TARGET_SQL_RATIO:.0f}x the bare SQL aggregate | "
-        f"{fmt(ratio_sql)}x | "
-        f"{verdict(ratio_sql <= TARGET_SQL_RATIO if ratio_sql else None)} |",
+        f"| recompute <= {TARGET_SQL_RATIO:.0f}x the bare SQL aggregate (a "
+        f"night; the first night) | {fmt(ratio_sql)}x; {fmt(ratio_first)}x | "
+        + verdict(
+            max(ratio_sql, ratio_first) <= TARGET_SQL_RATIO if ratio_sql else None
+        )
+        + " |",
         "| delivery validation at most 5% slower with the addon (difference "
         "of the medians; the addon's hooks alone; both must pass) | "
         + (
@@ -772,11 +783,12 @@ def orchestrate(args):
     if fresh_main:
         log(f"filling {main_db}")
         fill_main_db(args, res, main_db)
+    log("JIT recompute")
+    res["recompute"] = run_worker(args, "recompute", main_db)
+    # After the recompute's nights: the same moves as the check below.
     log("bare SQL aggregate")
     res["bare"] = measure_bare(args, main_db)
     bare_values = res["bare"].pop("values")
-    log("JIT recompute")
-    res["recompute"] = run_worker(args, "recompute", main_db)
     res["adu_check"] = compare_adu(args, main_db, bare_values)
     if args.explain:
         res["explain"] = run_worker(args, "explain", main_db)
@@ -1227,14 +1239,84 @@ def check_orm(env, ids):
     return {k: [str(v[0]), str(v[1])] for k, v in diffs.items()}
 
 
+def add_night_moves(cr, args):
+    """A day of new done moves, as a night finds them: M/D moves done
+    yesterday (between 08:00 and 18:00), each of a random JIT product, 1 to
+    9 units, written now (write_date: the ledger reads them), each with its
+    move line; clones of the last bench move, as clone_moves."""
+    m = max(args.moves // args.days, 1)
+    yesterday = dt.datetime.combine(utc_today() - dt.timedelta(days=1), dt.time.min)
+    cr.execute("SELECT max(id) FROM stock_move WHERE state = 'done'")
+    proto = cr.fetchone()[0]
+    cr.execute("SELECT id FROM stock_move_line WHERE move_id = %s LIMIT 1", [proto])
+    line = cr.fetchone()
+    mbase = reserve_ids(cr, "stock_move", m)
+    params = {"m": m, "start": yesterday, "mbase": mbase, "n": args.n}
+    source = """
+        SELECT s0.g, r.product_id AS pid, s0.q, s0.dt
+          FROM (SELECT g, floor(random() * %(n)s)::int AS k,
+                       (1 + floor(random() * 9))::numeric AS q,
+                       %(start)s::timestamp
+                       + make_interval(secs => 28800 + floor(random() * 36000))
+                       AS dt
+                  FROM generate_series(0::bigint, %(m)s - 1) g
+                OFFSET 0) s0
+          JOIN (SELECT (row_number() OVER (ORDER BY id) - 1)::int AS k, product_id
+                  FROM stock_warehouse_orderpoint WHERE jit_enabled) r
+            ON r.k = s0.k
+    """
+    now = "(now() AT TIME ZONE 'UTC')"
+    count = clone_sql(
+        cr,
+        "stock_move",
+        proto,
+        source,
+        {
+            "id": "%(mbase)s + s.g",
+            "product_id": "s.pid",
+            "product_uom_qty": "s.q",
+            "product_qty": "s.q",
+            "quantity": "s.q",
+            "quantity_product_uom": "s.q",
+            "date": "s.dt",
+            "create_date": "s.dt",
+            "write_date": now,
+        },
+        params,
+    )
+    if line and not args.no_move_lines:
+        mlbase = reserve_ids(cr, "stock_move_line", m)
+        clone_sql(
+            cr,
+            "stock_move_line",
+            line[0],
+            "SELECT * FROM stock_move WHERE id >= %(mbase)s AND id < %(mbase)s + %(m)s",
+            {
+                "id": "%(mlbase)s + (s.id - %(mbase)s)",
+                "move_id": "s.id",
+                "product_id": "s.product_id",
+                "quantity": "s.quantity",
+                "quantity_product_uom": "s.quantity",
+                "date": "s.date",
+                "create_date": "s.date",
+                "write_date": now,
+            },
+            {**params, "mlbase": mlbase},
+        )
+    return count
+
+
 def worker_recompute(args):
-    """The nightly recompute, --reps times in one process (each a whole new
-    cron run over every rule); the first run's queries and SQL time, the
-    median wall time."""
+    """The nightly recompute in one process: the first night (the
+    consumption ledger is built from every move of the window), then --reps
+    nights, each after a day of new moves (add_night_moves). Each night is a
+    whole new cron run over every rule. Reported: the median of the nights
+    after the first, the first night apart; queries and SQL time of the
+    first night and of the second."""
     registry = open_registry(args, args.db)
     timer = QueryTimer()
     profiler = None
-    walls = []
+    walls, nights = [], []
     with registry.cursor() as cr:
         env = new_env(cr)
         Orderpoint = env["stock.warehouse.orderpoint"]
@@ -1243,15 +1325,17 @@ def worker_recompute(args):
         cr.commit()
         env.invalidate_all()
         rss_before = current_rss_mb()
-        for rep in range(max(args.reps, 1)):
-            if not rep:
-                timer.total, timer.count, timer.by_head = 0.0, 0, {}
-                q0 = cr.sql_log_count
-                if args.profile:
-                    import cProfile
+        for rep in range(max(args.reps, 1) + 1):
+            if rep:
+                nights.append(add_night_moves(cr, args))
+                cr.commit()
+            timer.total, timer.count, timer.by_head = 0.0, 0, {}
+            q0 = cr.sql_log_count
+            if rep == 1 and args.profile:
+                import cProfile
 
-                    profiler = cProfile.Profile()
-                    profiler.enable()
+                profiler = cProfile.Profile()
+                profiler.enable()
             t0 = time.perf_counter()
             calls = 0
             remaining = None
@@ -1262,14 +1346,21 @@ def worker_recompute(args):
                 if calls > n_rules // batch + 10:
                     raise RuntimeError(f"still {remaining} rules after {calls} calls")
             walls.append(time.perf_counter() - t0)
-            if not rep:
-                queries = cr.sql_log_count - q0
-                sql_time = timer.total
-                top = timer.top()
-                if profiler:
-                    profiler.disable()
+            if rep < 2:
+                key = "first" if not rep else "next"
+                stats = {
+                    f"{key}_queries": cr.sql_log_count - q0,
+                    f"{key}_sql_time": timer.total,
+                    f"{key}_top_queries": timer.top(),
+                }
+                if not rep:
+                    first = stats
+                else:
+                    first.update(stats)
+                    if profiler:
+                        profiler.disable()
             env.invalidate_all()
-        wall = statistics.median(walls)
+        wall = statistics.median(walls[1:])
         runs = env["jit.run"].search([("origin", "=", "cron")], limit=1)
         run = runs.read(
             ["rule_count", "applied_count", "waiting_count", "no_history_count"]
@@ -1287,13 +1378,16 @@ def worker_recompute(args):
         "batch_size": batch,
         "calls": calls,
         "wall": wall,
-        "walls": walls,
+        "walls": walls[1:],
         "first_wall": walls[0],
+        "night_moves": nights,
         "rules_per_s": n_rules / wall if wall else None,
-        "queries": queries,
-        "queries_per_rule": queries / n_rules if n_rules else None,
-        "sql_time": sql_time,
-        "top_queries": top,
+        "first_rules_per_s": n_rules / walls[0],
+        "queries": first["next_queries"],
+        "queries_per_rule": first["next_queries"] / n_rules if n_rules else None,
+        "sql_time": first["next_sql_time"],
+        "top_queries": first["next_top_queries"],
+        **first,
         "peak_rss_mb": peak_rss_mb(),
         "rss_before_mb": rss_before,
         "run": run[0] if run else None,
@@ -1303,7 +1397,7 @@ def worker_recompute(args):
 
 def worker_check(args):
     """ADU and sigma of the first batch of rules from the addon's own
-    consumption buckets, without the spike filter."""
+    consumption buckets (from its ledger), without the spike filter."""
     registry = open_registry(args, args.db)
     with registry.cursor() as cr:
         env = new_env(cr)
@@ -1312,10 +1406,10 @@ def worker_check(args):
         now = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
         rules = ops._jit_read_rules()
         days = ops._jit_window(ops.company_id[:1], now, args.window)
-        moves = ops._jit_done_moves(rules, days, consuming_only=True)
+        entries = ops._jit_consumption_entries(rules, days)
         lead = ops._jit_lead_times(rules, now.date())
         buckets, _booked = ops._jit_consumption(
-            rules, days, moves, lead["lead_time"], [0] * len(rules["id"])
+            rules, days, entries, lead["lead_time"], [0] * len(rules["id"])
         )
         values = {
             int(op_id): (float(adu), float(sigma))

@@ -4,7 +4,7 @@
     "name": "JIT Replenishment",
     "summary": "Consumption-driven reordering rules, supplier SLA and carrying-cost "
     "reports for just-in-time purchasing",
-    "version": "18.0.1.0.1",
+    "version": "18.0.1.0.2",
     "category": "Inventory/Purchase",
     "website": "https://github.com/jit-replenishment/jit-replenishment",
     "author": "JIT Replenishment Suite",

@@ -20,3 +20,4 @@ from . import jit_inventory_snapshot
 from . import jit_rule_stockout
 from . import stock_warehouse
 from . import jit_consumption
+from . import jit_consumption_ledger

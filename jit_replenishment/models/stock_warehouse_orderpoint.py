@@ -17,6 +17,7 @@ from ..services import (
     feedback,
     inputs,
     lead_times,
+    ledger,
     messages,
     pg,
     proposal,
@@ -494,9 +495,13 @@ class StockWarehouseOrderpoint(models.Model):
         """The rows of `query` through binary COPY (pg.copy_rows)."""
         return pg.copy_rows(self.env.cr, query, row)
 
-    def _jit_consumption(self, rules, days, moves, lead_time, first_day):
+    def _jit_consumption_entries(self, rules, days):
+        """The rules' consumption entries, from the ledger (ledger.py)."""
+        return ledger.rule_entries(self, rules, days)
+
+    def _jit_consumption(self, rules, days, entries, lead_time, first_day):
         """Daily consumption and booked share (services/consumption.py)."""
-        return consumption.daily_consumption(rules, days, moves, lead_time, first_day)
+        return consumption.daily_consumption(rules, days, entries, lead_time, first_day)
 
     def _jit_stockout_mask(self, rules, days, moves):
         return inputs.stockout_mask(self.env, rules, days, moves)

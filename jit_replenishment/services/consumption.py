@@ -38,6 +38,7 @@ from odoo.tools import SQL
 import jit_core
 
 from . import locations
+from .pg import MICROSECONDS_PER_SECOND, SECONDS_PER_DAY
 
 # Usages of the destination locations that consume stock.
 CONSUMING_USAGES = ("customer", "production", "inventory")
@@ -164,29 +165,64 @@ def may_consume(move):
     )
 
 
-def daily_consumption(rules, days, moves, lead_time, first_day):
-    """Daily consumption per rule over the window (rules x days, in the
-    product's unit) from the batch's done moves (inputs.done_moves), and the
-    share of it booked a lead time ahead: of the consumption (returns left
-    out) in each rule's own window (from day `first_day[rule]`), the share
-    whose move was created at least `lead_time[rule]` days before it was
-    done."""
-    n = len(rules["id"])
-    n_days = days["n_days"]
-    first_day = np.asarray(first_day, dtype=np.int64)
+def signed_moves(tree_paths, products, moves):
+    """The (move, key) pairs that count, for keys given as a boundary
+    (`tree_paths`, parent_path prefixes) and a product (`products`), from
+    done moves (inputs.done_moves): the move rows, the keys and the signed
+    quantity in the unit of reference of the move's unit category (times
+    the product unit's factor, it is in the product's unit). The one
+    application of `signs` to moves: the ledger's entries (ledger.py) and
+    the reports' direct counts (`entries_from_moves`) come from here."""
     lookups = moves["lookups"]
     consuming, returns, undone = usage_masks(lookups["usage"])
-    row, rule = jit_core.match_keys(moves["product"], rules["product_id"])
-    inside = locations.tree_test(lookups, rules["wh_path"], rule)
+    row, key = jit_core.match_keys(moves["product"], products)
+    inside = locations.tree_test(lookups, tree_paths, key)
     src = locations.loc_index(lookups, moves["src"][row])
     dst = locations.loc_index(lookups, moves["dst"][row])
     returning = is_return(returns[src], undone[src], moves["returns_a_move"][row])
     sign = signs(inside(src), inside(dst), consuming[dst], returning)
-    row, rule, day, qty = locations.rule_qty(rules, moves, row, rule, sign)
-    window = day < n_days  # today (the tail) is not over
+    keep = sign != 0
+    row, key = row[keep], key[keep]
+    factors = lookups["uom_factor"]
+    return row, key, sign[keep] * moves["qty"][row] / factors[moves["uom"][row]]
+
+
+def entries_from_moves(rules, moves):
+    """Consumption entries of `rules` counted directly from done moves
+    (inputs.done_moves), in the form the ledger gives them
+    (ledger.rule_entries): per counted move and rule, the rule, the done
+    and creation instants (whole seconds since 2000-01-01: Odoo stores
+    seconds) and the signed quantity in the unit of reference."""
+    row, rule, qty = signed_moves(rules["wh_path"], rules["product_id"], moves)
+    return {
+        "rule": rule,
+        "done": moves["done"][row] // MICROSECONDS_PER_SECOND,
+        "created": moves["created"][row] // MICROSECONDS_PER_SECOND,
+        "qty": qty,
+    }
+
+
+def daily_consumption(rules, days, entries, lead_time, first_day):
+    """Daily consumption per rule over the window (rules x days, in the
+    product's unit) from its consumption entries (ledger.rule_entries or
+    entries_from_moves), and the share of it booked a lead time ahead: of
+    the consumption (returns left out) in each rule's own window (from day
+    `first_day[rule]`), the share whose move was created at least
+    `lead_time[rule]` days before it was done."""
+    n = len(rules["id"])
+    n_days = days["n_days"]
+    first_day = np.asarray(first_day, dtype=np.int64)
+    rule = entries["rule"]
+    # The local day of each entry, counted from the window's first day: the
+    # instant is placed among the UTC starts of the local days, no date
+    # arithmetic per row. Today (n_days) is not over; before the window: -1.
+    bounds = days["bounds_us"] // MICROSECONDS_PER_SECOND  # whole seconds
+    day = np.searchsorted(bounds, entries["done"], side="right") - 1
+    qty = entries["qty"] * rules["uom_factor"][rule]
+    window = (day >= 0) & (day < n_days)
     buckets = jit_core.daily_buckets(rule[window], day[window], qty[window], n, n_days)
     used = window & (qty > 0) & (day >= first_day[rule])
-    booked = jit_core.booked_share(
-        rule[used], qty[used], moves["ahead"][row[used]], lead_time, n
-    )
+    # Days from the move's creation to its completion (booked share).
+    ahead = (entries["done"][used] - entries["created"][used]) / SECONDS_PER_DAY
+    booked = jit_core.booked_share(rule[used], qty[used], ahead, lead_time, n)
     return buckets, booked

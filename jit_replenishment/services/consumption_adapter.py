@@ -67,7 +67,11 @@ def daily_consumption(env, company, days):
     moves = inputs.done_moves(orderpoint, keys, days, consuming_only=True)
     n = n_wh * n_p
     buckets, _booked = consumption.daily_consumption(
-        keys, days, moves, np.zeros(n), np.zeros(n, dtype=np.int64)
+        keys,
+        days,
+        consumption.entries_from_moves(keys, moves),
+        np.zeros(n),
+        np.zeros(n, dtype=np.int64),
     )
     return np.repeat(wh_ids, n_p), keys["product_id"], buckets
 

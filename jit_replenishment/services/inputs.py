@@ -16,13 +16,14 @@ from odoo.tools import SQL
 import jit_core
 
 from . import consumption, locations
-from .pg import MICROSECONDS_PER_DAY, PG_EPOCH, sql_array
+from .pg import PG_EPOCH, sql_array
 
 # One done move as it comes out of done_moves (big-endian, as in
 # PostgreSQL's binary COPY format; a timestamp is sent as microseconds since
 # 2000-01-01).
 MOVE_ROW = np.dtype(
     [
+        ("id", ">i4"),
         ("product", ">i4"),
         ("date", ">i8"),
         ("created", ">i8"),
@@ -79,7 +80,8 @@ def read_rules(env, ids):
                    op.product_min_qty, op.product_max_qty,
                    COALESCE(op.qty_multiple, 0), COALESCE(op.jit_state, ''),
                    op.jit_profile_id, p.profile, p.categ_path, p.rounding,
-                   p.factor, wv.parent_path, COALESCE(op.supplier_id, 0)
+                   p.factor, wv.parent_path, COALESCE(op.supplier_id, 0),
+                   COALESCE(op.jit_approval_run_id, 0)
               FROM stock_warehouse_orderpoint op
               JOIN stock_location loc ON loc.id = op.location_id
               JOIN stock_warehouse wh ON wh.id = op.warehouse_id
@@ -131,65 +133,96 @@ def _rule_arrays(rows):
             dtype=object,
         ),
         "supplier_id": np.array(cols[14], dtype=np.int64),
+        "approval_run_id": np.array(cols[15], dtype=np.int64),
     }
 
 
 def done_moves(ops, rules, days, consuming_only):
     """The done moves of the batch's products over `days` (window():
-    the window, and today with its tail), one binary row each (product,
-    done and creation timestamps, source, destination, unit, quantity,
+    the window, and today with its tail), one binary row each (id, product,
+    done and creation instants, source, destination, unit, quantity,
     whether it returns another move), parsed by numpy: no per-row Python
-    object, no join.
+    object, no join. `day`: the local day of each move, counted from the
+    window's first day (the last index, n_days, is today).
 
     With `consuming_only`, only moves to a consuming location or that may
     be returns (consumption.is_return) come back (a superset of what any
     rule counts as consumption); the location trees are applied in numpy."""
+    moves = move_rows(
+        ops,
+        np.unique(rules["product_id"]),
+        consuming_only,
+        start=days["bounds"][0],
+        end=days["bounds"][-1],
+    )
+    # The timestamp arrives raw and is placed among the UTC starts of the
+    # local days, no date arithmetic per row.
+    moves["day"] = np.searchsorted(days["bounds_us"], moves["done"], side="right") - 1
+    return moves
+
+
+def move_rows(
+    ops, products, consuming_only, start=None, end=None, since=None, lookups=None
+):
+    """The done moves of `products` (done from `start`, before `end`; None:
+    no bound), or with `since` (one instant per product) those written
+    (write_date) from then on, whatever their date: columns of MOVE_ROW as
+    arrays (`done`, `created`: microseconds since 2000), plus the location
+    and unit `lookups` (read unless given). `consuming_only`: see
+    done_moves."""
     env = ops.env
-    lookups = locations.lookups(env)
+    lookups = lookups or locations.lookups(env)
     returns_a_move = consumption.returns_a_move_sql("sm")
-    where = SQL()
+    where = [SQL("sm.state = 'done'")]
+    if start is not None:
+        where.append(SQL("sm.date >= %s", start))
+    if end is not None:
+        where.append(SQL("sm.date < %s", end))
     if consuming_only:
         consuming, returns, undone = consumption.usage_masks(lookups["usage"])
-        where = SQL(
-            "AND (sm.location_dest_id = ANY(%s::int[])"
-            " OR sm.location_id = ANY(%s::int[])"
-            " OR (sm.location_id = ANY(%s::int[]) AND %s))",
-            sql_array(np.flatnonzero(consuming)),
-            sql_array(np.flatnonzero(returns)),
-            sql_array(np.flatnonzero(undone)),
-            returns_a_move,
+        where.append(
+            SQL(
+                "(sm.location_dest_id = ANY(%s::int[])"
+                " OR sm.location_id = ANY(%s::int[])"
+                " OR (sm.location_id = ANY(%s::int[]) AND %s))",
+                sql_array(np.flatnonzero(consuming)),
+                sql_array(np.flatnonzero(returns)),
+                sql_array(np.flatnonzero(undone)),
+                returns_a_move,
+            )
+        )
+    if since is None:
+        source = SQL("stock_move sm")
+        where.append(SQL("sm.product_id = ANY(%s::int[])", sql_array(products)))
+    else:
+        # One index range per product (hooks.WRITTEN_INDEX).
+        source = SQL(
+            "unnest(%s::int[], %s::timestamp[]) AS k(product_id, since)"
+            " JOIN stock_move sm ON sm.product_id = k.product_id"
+            " AND sm.write_date >= k.since",
+            sql_array(products),
+            sql_array(np.array([str(t) for t in since], dtype=object)),
         )
     rows = ops._jit_copy_rows(
         SQL(
             """
-            SELECT sm.product_id, sm.date, COALESCE(sm.create_date, sm.date),
-                   sm.location_id, sm.location_dest_id, sm.product_uom,
-                   COALESCE(sm.quantity, 0)::float8, %(returns_a_move)s
-              FROM stock_move sm
-             WHERE sm.product_id = ANY(%(products)s::int[])
-               AND sm.state = 'done'
-               AND sm.date >= %(start_dt)s AND sm.date < %(end_dt)s
-               %(where)s
+            SELECT sm.id, sm.product_id, sm.date,
+                   COALESCE(sm.create_date, sm.date), sm.location_id,
+                   sm.location_dest_id, sm.product_uom,
+                   COALESCE(sm.quantity, 0)::float8, %s
+              FROM %s
+             WHERE %s
             """,
-            start_dt=days["bounds"][0],
-            end_dt=days["bounds"][-1],
-            products=sql_array(np.unique(rules["product_id"])),
-            where=where,
-            returns_a_move=returns_a_move,
+            returns_a_move,
+            source,
+            SQL(" AND ").join(where),
         ),
         MOVE_ROW,
     )
     moves = {name: rows[name].astype(np.int64) for name in MOVE_ROW.names}
     moves["qty"] = rows["qty"].astype(float)
     moves["returns_a_move"] = rows["returns_a_move"].astype(bool)
-    # The local day of each move, counted from the window's first day
-    # (the last index, n_days, is today): the timestamp arrives raw and
-    # is placed among the UTC starts of the local days, no date
-    # arithmetic per row.
-    done = moves.pop("date")
-    moves["day"] = np.searchsorted(days["bounds_us"], done, side="right") - 1
-    # Days from the move's creation to its completion (booked share).
-    moves["ahead"] = (done - moves.pop("created")) / MICROSECONDS_PER_DAY
+    moves["done"] = moves.pop("date")
     moves["lookups"] = lookups
     return moves
 

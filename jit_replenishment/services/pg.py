@@ -56,6 +56,8 @@ COPY_SIGNATURE = b"PGCOPY\n\xff\r\n\x00"
 # PostgreSQL's binary timestamps count microseconds from this instant.
 PG_EPOCH = datetime(2000, 1, 1)
 MICROSECONDS_PER_DAY = 86_400_000_000
+MICROSECONDS_PER_SECOND = 1_000_000
+SECONDS_PER_DAY = 86_400
 
 
 def is_concurrency_error(exc):
@@ -216,6 +218,21 @@ def copy_rows(cr, query, row):
             for item in ((length, ">i4"), (name, row[name]))
         ]
     )
+    body = _copy_out(cr, query)
+    if len(body) % framed.itemsize:
+        raise ValueError("unexpected COPY row layout from PostgreSQL")
+    rows = np.frombuffer(body, dtype=framed)
+    if (rows["count"] != len(row.names)).any() or any(
+        (rows[length] != row[name].itemsize).any()
+        for length, name in zip(lengths, row.names, strict=True)
+    ):
+        raise ValueError("unexpected COPY row layout from PostgreSQL")
+    return rows
+
+
+def _copy_out(cr, query):
+    """The body of the binary COPY of `query`: its rows, after the header,
+    without the trailer (checked; ValueError otherwise)."""
     copy = SQL("COPY (%s) TO STDOUT WITH (FORMAT binary)", query)
     buffer = io.BytesIO()
     # As Odoo's own COPY (models.py): no asynchronous wait callback (gevent)
@@ -232,16 +249,25 @@ def copy_rows(cr, query, row):
         raise ValueError("unexpected COPY output from PostgreSQL")
     # signature, flags, header extension length, header extension
     header = 19 + int.from_bytes(data[15:19], "big")
-    body = data[header:-2]
-    if len(body) % framed.itemsize:
-        raise ValueError("unexpected COPY row layout from PostgreSQL")
-    rows = np.frombuffer(body, dtype=framed)
-    if (rows["count"] != len(row.names)).any() or any(
-        (rows[length] != row[name].itemsize).any()
-        for length, name in zip(lengths, row.names, strict=True)
-    ):
-        raise ValueError("unexpected COPY row layout from PostgreSQL")
-    return rows
+    return data[header:-2]
+
+
+def copy_blobs(cr, query):
+    """The rows of `query` (an SQL of two NOT NULL columns: an int4 key and
+    a bytea) through binary COPY: the keys as an array and the values as
+    memoryviews of one buffer (no copy, no hex text). A row's frame: a
+    16-bit field count (2), then each field's 32-bit length and value."""
+    body = _copy_out(cr, query)
+    keys, blobs = [], []
+    pos, end = 0, len(body)
+    while pos < end:
+        if int.from_bytes(body[pos : pos + 6], "big") != (2 << 32) | 4:
+            raise ValueError("unexpected COPY row layout from PostgreSQL")
+        keys.append(int.from_bytes(body[pos + 6 : pos + 10], "big", signed=True))
+        size = int.from_bytes(body[pos + 10 : pos + 14], "big")
+        blobs.append(body[pos + 14 : pos + 14 + size])
+        pos += 14 + size
+    return np.array(keys, dtype=np.int64), blobs
 
 
 def bisect_savepoint(env, items, work, on_failure, label="record", logger=None):

@@ -14,6 +14,7 @@ from . import test_jit_screens
 from . import test_jit_tour
 from . import test_pg
 from . import test_jit_consumption
+from . import test_jit_ledger
 from . import test_jit_consumption_scan
 from . import test_jit_scan_concurrency
 from . import test_jit_scan_tour

@@ -11,7 +11,7 @@ from freezegun import freeze_time
 from odoo.tests import tagged
 from odoo.tools import SQL
 
-from ..services import pull_trigger
+from ..services import consumption, inputs, pull_trigger
 from .common import NOW, TODAY, JitCase
 
 
@@ -52,13 +52,19 @@ class TestJitConsumptionDefinition(JitCase):
             cls.moves[back].origin_returned_move_id = cls.moves[origin]
         cls.env.flush_all()
 
-    def _recompute_days(self, consuming_only):
-        """{day: net consumption} as the recompute counts it."""
+    def _recompute_days(self, consuming_only=None):
+        """{day: net consumption} as the recompute counts it (from the
+        ledger), or (`consuming_only` given) counted directly from the done
+        moves, as the reports do."""
         ops = self.orderpoint
         rules = ops._jit_read_rules()
         days = ops._jit_window(self.company, NOW, 10, tail=not consuming_only)
-        moves = ops._jit_done_moves(rules, days, consuming_only=consuming_only)
-        buckets, _booked = ops._jit_consumption(rules, days, moves, np.zeros(1), [0])
+        if consuming_only is None:
+            entries = ops._jit_consumption_entries(rules, days)
+        else:
+            moves = ops._jit_done_moves(rules, days, consuming_only=consuming_only)
+            entries = consumption.entries_from_moves(rules, moves)
+        buckets, _booked = ops._jit_consumption(rules, days, entries, np.zeros(1), [0])
         return {
             days["start_day"] + timedelta(days=i): qty
             for i, qty in enumerate(buckets[0].tolist())
@@ -86,6 +92,7 @@ class TestJitConsumptionDefinition(JitCase):
             TODAY - timedelta(days=1): 12.0,
         }
         # 1. the recompute (both ways it reads the moves)
+        self.assertEqual(self._recompute_days(), expected)
         self.assertEqual(self._recompute_days(consuming_only=True), expected)
         self.assertEqual(self._recompute_days(consuming_only=False), expected)
         self.orderpoint._jit_recompute()
@@ -144,11 +151,8 @@ class TestJitConsumptionDefinition(JitCase):
             Orderpoint._jit_pulled_by(self.moves["delivery_shelf"]), self.orderpoint
         )
 
-    def test_done_moves_copy_is_an_index_only_scan(self):
-        """The covering index (hooks.py) holds every column the recompute's
-        done-moves COPY reads: with the other scans off, PostgreSQL can still
-        plan it as an index-only scan of that index (a column missing from
-        its INCLUDE list would make that impossible)."""
+    def _copy_queries(self, read):
+        """The COPY queries `read(ops, rules, days)` sends."""
         ops = self.orderpoint
         queries = []
         self.patch(
@@ -158,19 +162,62 @@ class TestJitConsumptionDefinition(JitCase):
         )
         rules = ops._jit_read_rules()
         days = ops._jit_window(self.company, NOW, 10, tail=True)
-        for consuming_only in (True, False):
-            ops._jit_done_moves(rules, days, consuming_only=consuming_only)
-        self.assertEqual(len(queries), 2)
+        read(ops, rules, days)
+        return queries
+
+    def _plan(self, query, settings):
+        self.env.cr.execute(settings)
+        self.env.cr.execute(SQL("EXPLAIN %s", query))
+        plan = "\n".join(row[0] for row in self.env.cr.fetchall())
+        self.env.cr.execute(
+            "RESET enable_seqscan; RESET enable_bitmapscan; RESET enable_indexscan"
+        )
+        return plan
+
+    def test_done_moves_copy_is_an_index_only_scan(self):
+        """The covering index (hooks.py) holds every column the done-moves
+        COPY reads (stock-outs, a ledger key's first build): with the other
+        scans off, PostgreSQL can still plan it as an index-only scan of
+        that index (a column missing from its INCLUDE list would make that
+        impossible). The ledger's index of written moves, which could serve
+        it with a read of each row, is dropped for the test (rolled back)."""
+
+        def read(ops, rules, days):
+            for consuming_only in (True, False):
+                ops._jit_done_moves(rules, days, consuming_only=consuming_only)
+            inputs.move_rows(ops, rules["product_id"], True, start=days["bounds"][0])
+
+        queries = self._copy_queries(read)
+        self.assertEqual(len(queries), 3)
+        self.env.cr.execute("DROP INDEX stock_move_jit_done_written_idx")
         for query in queries:
-            self.env.cr.execute(
+            plan = self._plan(
+                query,
                 "SET LOCAL enable_seqscan = off; SET LOCAL enable_bitmapscan = off;"
-                " SET LOCAL enable_indexscan = off"
-            )
-            self.env.cr.execute(SQL("EXPLAIN %s", query))
-            plan = "\n".join(row[0] for row in self.env.cr.fetchall())
-            self.env.cr.execute(
-                "RESET enable_seqscan; RESET enable_bitmapscan; RESET enable_indexscan"
+                " SET LOCAL enable_indexscan = off",
             )
             self.assertIn(
                 "Index Only Scan using stock_move_jit_done_covering_idx", plan
             )
+
+    def test_ledger_catch_up_reads_the_written_moves_index(self):
+        """The ledger's catch-up (moves written since a key's synced_at)
+        is a range of the index on (product, write_date) of done moves, not
+        a read of each move of the product. (On a few test moves PostgreSQL
+        may prefer Odoo's index on product_id: the other indexes leading
+        with the product are dropped for the test, rolled back.)"""
+
+        def read(ops, rules, days):
+            inputs.move_rows(ops, rules["product_id"], False, since=[NOW])
+
+        (query,) = self._copy_queries(read)
+        self.env.cr.execute(
+            "DROP INDEX stock_move__product_id_index, stock_move_jit_done_covering_idx"
+        )
+        plan = self._plan(
+            query, "SET LOCAL enable_seqscan = off; SET LOCAL enable_bitmapscan = off"
+        )
+        self.assertIn("Index Scan using stock_move_jit_done_written_idx", plan)
+        self.assertIn(
+            "Index Cond: ((product_id = k.product_id) AND (write_date >=", plan
+        )

@@ -257,7 +257,11 @@ class JitSimulate(models.TransientModel):
         moves = rules._jit_done_moves(data, days, consuming_only=False)
         lead = rules._jit_lead_times(data, now.date())
         consumption, _booked = rules._jit_consumption(
-            data, days, moves, lead["lead_time"], np.zeros(n, dtype=np.int64)
+            data,
+            days,
+            rules._jit_consumption_entries(data, days),
+            lead["lead_time"],
+            np.zeros(n, dtype=np.int64),
         )
         lookups = moves["lookups"]
         vendor = np.zeros(lookups["path"].size, dtype=bool)
