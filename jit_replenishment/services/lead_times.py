@@ -181,7 +181,11 @@ def route_rules(ops, rule_ids, run=None):
                           WHERE starts_with(categ.parent_path, c.parent_path)
                          ORDER BY 1)
               FROM stock_warehouse_orderpoint op
-              JOIN product_product pp ON pp.id = op.product_id
+             -- per rule through the primary key (OFFSET 0: PostgreSQL
+             -- would hash the whole product table for a thousand rules)
+             CROSS JOIN LATERAL (
+                    SELECT pp.product_tmpl_id FROM product_product pp
+                     WHERE pp.id = op.product_id OFFSET 0) pp
               JOIN product_template pt ON pt.id = pp.product_tmpl_id
               JOIN product_category categ ON categ.id = pt.categ_id
              WHERE op.id = ANY(%s::int[])

@@ -37,6 +37,7 @@ from .pg import (
     MICROSECONDS_PER_SECOND,
     PG_EPOCH,
     copy_blobs,
+    copy_in,
     is_concurrency_error,
     sql_array,
 )
@@ -52,11 +53,14 @@ ENTRY = np.dtype([("move", "<i4"), ("done", "<i4"), ("created", "<i4"), ("qty", 
 def rule_entries(ops, rules, days):
     """The consumption entries of the batch's rules (in the form of
     consumption.entries_from_moves) from the ledger, brought up to date
-    first; entries from `days["bounds"][0]` on."""
+    first; entries from `days["bounds"][0]` on.
+
+    The batch's entries are one ENTRY array with the key of each entry
+    (`key`), not an array per key: no Python loop per key."""
     env = ops.env
     lookups = locations.lookups(env)
     keys = _keys(rules)
-    stored = _read(env, keys)
+    meta, key, entries = _read(env, keys)
     mark = _watermark(env)
     horizon = days["bounds"][0]
     current = _definition(lookups)
@@ -70,27 +74,36 @@ def rule_entries(ops, rules, days):
     fresh = np.array(
         [
             row is not None and row["horizon"] <= horizon and valid(row["definition"])
-            for row in stored
+            for row in meta
         ],
         dtype=bool,
     )
-    entries = [row["entries"] if row is not None else None for row in stored]
-    written = np.zeros(len(stored), dtype=bool)
     # A key rebuilt holds the moves from `horizon`; one caught up keeps
     # what it held, from the later of its horizon and this one.
-    horizons = [
-        horizon if row is None else max(horizon, row["horizon"]) for row in stored
-    ]
-    if (~fresh).any():
-        _build(ops, keys, np.flatnonzero(~fresh), horizon, entries, lookups)
-        written |= ~fresh
-        for k in np.flatnonzero(~fresh).tolist():
-            horizons[k] = horizon
-    if fresh.any():
-        written |= _catch_up(ops, keys, np.flatnonzero(fresh), stored, entries, lookups)
+    horizons = np.array(
+        [
+            _seconds(horizon if row is None or not ok else max(horizon, row["horizon"]))
+            for row, ok in zip(meta, fresh.tolist(), strict=True)
+        ],
+        dtype=np.int64,
+    )
+    written = ~fresh
+    kept = fresh[key]
+    key, entries = key[kept], entries[kept]
     if written.any():
-        _write(env, keys, np.flatnonzero(written), entries, horizons, mark, current)
-    return _per_rule(keys, entries)
+        new_key, new = _build(ops, keys, np.flatnonzero(written), horizon, lookups)
+        key, entries = np.concatenate([key, new_key]), np.concatenate([entries, new])
+    if fresh.any():
+        key, entries, changed = _catch_up(
+            ops, keys, np.flatnonzero(fresh), meta, (key, entries), lookups
+        )
+        written |= changed
+    # Entries before their key's horizon are dropped.
+    kept = entries["done"] >= horizons[key]
+    key, entries = key[kept], entries[kept]
+    if written.any():
+        _write(env, keys, written, key, entries, horizons, mark, current)
+    return _per_rule(keys, key, entries)
 
 
 def _keys(rules):
@@ -118,8 +131,9 @@ def _keys(rules):
 
 
 def _read(env, keys):
-    """The stored row of each key (None: none): entries as an ENTRY array,
-    horizon, synced_at, definition. The entries come through binary COPY
+    """The stored rows of the keys: per key its horizon, synced_at and
+    definition (None: no row), and the entries of all keys as one ENTRY
+    array with the key of each entry. The entries come through binary COPY
     (no hex text), the rest through one plain query."""
     pairs = SQL(
         """unnest(%s::int[], %s::int[]) WITH ORDINALITY
@@ -132,9 +146,9 @@ def _read(env, keys):
     env.cr.execute(
         SQL("SELECT k.idx, l.horizon, l.synced_at, l.definition FROM %s", pairs)
     )
-    stored = [None] * len(keys["product"])
+    meta = [None] * len(keys["product"])
     for idx, horizon, synced_at, definition in env.cr.fetchall():
-        stored[idx - 1] = {  # WITH ORDINALITY counts from 1
+        meta[idx - 1] = {  # WITH ORDINALITY counts from 1
             "horizon": horizon,
             "synced_at": synced_at,
             "definition": definition,
@@ -143,12 +157,16 @@ def _read(env, keys):
         env.cr,
         SQL("SELECT k.idx::int4, COALESCE(l.entries, ''::bytea) FROM %s", pairs),
     )
-    for i, blob in zip(idx.tolist(), blobs, strict=True):
-        if len(blob) % ENTRY.itemsize:  # another layout: rebuilt
-            stored[i - 1] = None
-        elif stored[i - 1] is not None:
-            stored[i - 1]["entries"] = np.frombuffer(blob, dtype=ENTRY)
-    return stored
+    sizes = np.array([len(blob) for blob in blobs], dtype=np.int64)
+    whole = (sizes % ENTRY.itemsize) == 0
+    for i in (idx[~whole] - 1).tolist():  # another layout: rebuilt
+        meta[i] = None
+    entries = np.frombuffer(
+        b"".join(blob for blob, ok in zip(blobs, whole.tolist(), strict=True) if ok),
+        dtype=ENTRY,
+    )
+    key = np.repeat(idx[whole] - 1, sizes[whole] // ENTRY.itemsize)
+    return meta, key, entries
 
 
 def _watermark(env):
@@ -190,8 +208,8 @@ def _definition(lookups, stored=None):
 
 
 def _entries(keys, idx, moves):
-    """ENTRY arrays of the keys `idx` from `moves` (inputs.move_rows), per
-    key (a dict key index -> array)."""
+    """The entries of the keys `idx` from `moves` (inputs.move_rows): the
+    key of each entry and the ENTRY array."""
     row, key, qty = consumption.signed_moves(
         keys["path"][idx], keys["product"][idx], moves
     )
@@ -200,31 +218,29 @@ def _entries(keys, idx, moves):
     packed["done"] = moves["done"][row] // MICROSECONDS_PER_SECOND
     packed["created"] = moves["created"][row] // MICROSECONDS_PER_SECOND
     packed["qty"] = qty
-    order = np.argsort(key, kind="stable")
-    key, packed = key[order], packed[order]
-    cuts = np.searchsorted(key, np.arange(idx.size + 1))
-    return {int(k): packed[cuts[j] : cuts[j + 1]] for j, k in enumerate(idx.tolist())}
+    return idx[key], packed
 
 
-def _build(ops, keys, idx, horizon, entries, lookups):
+def _build(ops, keys, idx, horizon, lookups):
     """Entries of the keys `idx` from every done move of their products
     since `horizon` (up to now: today's moves are kept for the next night)."""
     moves = inputs.move_rows(
         ops, np.unique(keys["product"][idx]), True, start=horizon, lookups=lookups
     )
-    entries_of = _entries(keys, idx, moves)
-    for k in idx.tolist():
-        entries[k] = entries_of[k]
+    return _entries(keys, idx, moves)
 
 
-def _catch_up(ops, keys, idx, stored, entries, lookups):
-    """Bring the stored entries of the keys `idx` up to date with the done
-    moves written since their `synced_at`; returns which keys changed."""
+def _catch_up(ops, keys, idx, meta, stored, lookups):
+    """Bring the `stored` entries (key, entries) of the keys `idx` up to
+    date with the done moves written since their `synced_at`: the entries of
+    those moves are replaced (by move id) with what the moves count now.
+    Returns the key and entries, and which keys changed."""
+    key, entries = stored
     products = np.unique(keys["product"][idx])
     since = {}
     for k in idx.tolist():
         product = int(keys["product"][k])
-        synced = stored[k]["synced_at"]
+        synced = meta[k]["synced_at"]
         since[product] = min(since.get(product, synced), synced)
     moves = inputs.move_rows(
         ops,
@@ -233,50 +249,70 @@ def _catch_up(ops, keys, idx, stored, entries, lookups):
         since=[since[int(p)] for p in products.tolist()],
         lookups=lookups,
     )
-    changed = np.zeros(len(entries), dtype=bool)
+    changed = np.zeros(len(meta), dtype=bool)
     if not moves["id"].size:
-        return changed
-    touched = np.unique(moves["product"])
-    idx = idx[np.isin(keys["product"][idx], touched)]
-    new = _entries(keys, idx, moves)
-    for k in idx.tolist():
-        ids = moves["id"][moves["product"] == keys["product"][k]]
-        old = entries[k]
-        entries[k] = np.concatenate([old[~np.isin(old["move"], ids)], new[k]])
-        changed[k] = True
-    return changed
-
-
-def _write(env, keys, idx, entries, horizons, mark, definition):
-    """Store the entries of the keys `idx` (one statement), each from its
-    horizon on (older entries dropped); given up when another job wrote
-    them first."""
-    blobs = []
-    for k in idx.tolist():
-        kept = entries[k][entries[k]["done"] >= _seconds(horizons[k])]
-        entries[k] = kept
-        blobs.append(psycopg2.Binary(kept.tobytes()))
-    query = SQL(
-        """
-        INSERT INTO jit_consumption_ledger AS l
-               (boundary_id, product_id, entries, horizon, synced_at, definition)
-        SELECT v.boundary_id, v.product_id, v.entries, v.horizon, %s, %s
-          FROM unnest(%s::int[], %s::int[], %s::bytea[], %s::timestamp[])
-               AS v(boundary_id, product_id, entries, horizon)
-        ON CONFLICT (boundary_id, product_id) DO UPDATE
-           SET entries = EXCLUDED.entries, horizon = EXCLUDED.horizon,
-               synced_at = EXCLUDED.synced_at, definition = EXCLUDED.definition
-        """,
-        mark,
-        definition,
-        sql_array(keys["boundary"][idx]),
-        sql_array(keys["product"][idx]),
-        blobs,
-        sql_array(np.array([str(horizons[k]) for k in idx.tolist()], dtype=object)),
+        return key, entries, changed
+    idx = idx[np.isin(keys["product"][idx], moves["product"])]
+    changed[idx] = True
+    # A move belongs to one product: its entries are in its product's keys.
+    kept = ~np.isin(entries["move"], moves["id"])
+    new_key, new = _entries(keys, idx, moves)
+    return (
+        np.concatenate([key[kept], new_key]),
+        np.concatenate([entries[kept], new]),
+        changed,
     )
+
+
+def _write(env, keys, written, key, entries, horizons, mark, definition):
+    """Store the entries of the `written` keys (a mask): binary COPY into a
+    temporary table (no hex text), then one upsert; given up when another
+    job wrote them first."""
+    mine = written[key]
+    order = np.argsort(key[mine], kind="stable")
+    packed = entries[mine][order].tobytes()
+    idx = np.flatnonzero(written)
+    cuts = np.searchsorted(key[mine][order], np.append(idx, len(keys["product"])))
+    cuts *= ENTRY.itemsize
+    rows = [
+        (
+            int(keys["boundary"][k]),
+            int(keys["product"][k]),
+            packed[cuts[j] : cuts[j + 1]],
+            int(horizons[k]) * MICROSECONDS_PER_SECOND,
+        )
+        for j, k in enumerate(idx.tolist())
+    ]
+    cr = env.cr
     try:
-        with env.cr.savepoint(flush=False):
-            env.cr.execute(query)
+        with cr.savepoint(flush=False):
+            cr.execute(
+                SQL(
+                    "CREATE TEMPORARY TABLE IF NOT EXISTS jit_ledger_in"
+                    " (boundary_id int4, product_id int4, entries bytea,"
+                    " horizon timestamp) ON COMMIT DELETE ROWS"
+                )
+            )
+            cr.execute(SQL("TRUNCATE jit_ledger_in"))
+            copy_in(cr, "jit_ledger_in", rows, ("int4", "int4", "bytea", "timestamp"))
+            cr.execute(
+                SQL(
+                    """
+                    INSERT INTO jit_consumption_ledger AS l
+                           (boundary_id, product_id, entries, horizon,
+                            synced_at, definition)
+                    SELECT boundary_id, product_id, entries, horizon, %s, %s
+                      FROM jit_ledger_in
+                    ON CONFLICT (boundary_id, product_id) DO UPDATE
+                       SET entries = EXCLUDED.entries,
+                           horizon = EXCLUDED.horizon,
+                           synced_at = EXCLUDED.synced_at,
+                           definition = EXCLUDED.definition
+                    """,
+                    mark,
+                    definition,
+                )
+            )
     except psycopg2.Error as exc:
         if not is_concurrency_error(exc):
             raise
@@ -288,23 +324,20 @@ def _seconds(instant):
     return (instant - PG_EPOCH) // timedelta(seconds=1)
 
 
-def _per_rule(keys, entries):
-    """The keys' entries per rule (a key serves every rule of its product in
-    its boundary)."""
-    sizes = np.array([e.size for e in entries], dtype=np.int64)
-    packed = np.concatenate(entries) if entries else np.empty(0, dtype=ENTRY)
-    entry_key = np.repeat(np.arange(sizes.size), sizes)
+def _per_rule(keys, key, entries):
+    """The entries per rule (a key serves every rule of its product in its
+    boundary)."""
     of_rule = keys["of_rule"]
-    if of_rule.size == sizes.size:  # one rule per key: no copy
+    if of_rule.size == keys["product"].size:  # one rule per key: no copy
         rule_of_key = np.empty_like(of_rule)
         rule_of_key[of_rule] = np.arange(of_rule.size)
-        rule = rule_of_key[entry_key]
+        rule = rule_of_key[key]
     else:
-        row, rule = jit_core.match_keys(entry_key, of_rule)
-        packed = packed[row]
+        row, rule = jit_core.match_keys(key, of_rule)
+        entries = entries[row]
     return {
         "rule": rule,
-        "done": packed["done"].astype(np.int64),
-        "created": packed["created"].astype(np.int64),
-        "qty": packed["qty"].astype(float),
+        "done": entries["done"].astype(np.int64),
+        "created": entries["created"].astype(np.int64),
+        "qty": entries["qty"].astype(float),
     }

@@ -20,6 +20,7 @@ Column types are checked against `SQL_TYPES` (a type is spliced into SQL).
 
 import io
 import logging
+import struct
 from datetime import datetime
 
 import numpy as np
@@ -268,6 +269,40 @@ def copy_blobs(cr, query):
         blobs.append(body[pos + 14 : pos + 14 + size])
         pos += 14 + size
     return np.array(keys, dtype=np.int64), blobs
+
+
+COPY_IN_FORMATS = {"int4": ">i", "int8": ">q", "timestamp": ">q", "float8": ">d"}
+
+
+def copy_in(cr, table, rows, types):
+    """Insert `rows` (tuples of Python values of the SQL `types`: int4, int8,
+    float8, bytea, or timestamp given as microseconds since 2000-01-01)
+    into `table` (its columns in that order) through COPY ... FROM STDIN in
+    PostgreSQL's binary format: no text to escape or parse."""
+    out = [COPY_SIGNATURE, b"\x00\x00\x00\x00\x00\x00\x00\x00"]
+    count = struct.pack(">h", len(types))
+    for row in rows:
+        out.append(count)
+        for sql_type, value in zip(types, row, strict=True):
+            if sql_type == "bytea":
+                out += (struct.pack(">i", len(value)), value)
+            else:
+                fmt = COPY_IN_FORMATS[sql_type]
+                out += (
+                    struct.pack(">i", struct.calcsize(fmt)),
+                    struct.pack(fmt, value),
+                )
+    out.append(b"\xff\xff")
+    callback = psycopg2.extensions.get_wait_callback()
+    psycopg2.extensions.set_wait_callback(None)
+    try:
+        cr.copy_expert(
+            SQL("COPY %s FROM STDIN WITH (FORMAT binary)", SQL.identifier(table)).code,
+            io.BytesIO(b"".join(out)),
+        )
+    finally:
+        psycopg2.extensions.set_wait_callback(callback)
+    cr.sql_log_count += 1
 
 
 def bisect_savepoint(env, items, work, on_failure, label="record", logger=None):

@@ -152,7 +152,11 @@ def candidates_sql(needs, exclude, only):
           FROM unnest(%(products)s::int[], %(companies)s::int[],
                       %(days)s::date[], %(forced)s::int[])
                WITH ORDINALITY AS n(product_id, company_id, day, forced, idx)
-          JOIN product_product pp ON pp.id = n.product_id
+         -- per need through the primary key (OFFSET 0: PostgreSQL would
+         -- hash the whole product table for a thousand needs)
+         CROSS JOIN LATERAL (
+                SELECT pp.product_tmpl_id FROM product_product pp
+                 WHERE pp.id = n.product_id OFFSET 0) pp
           JOIN product_template pt ON pt.id = pp.product_tmpl_id
           JOIN uom_uom uom ON uom.id = pt.uom_id
           JOIN uom_uom po ON po.id = pt.uom_po_id

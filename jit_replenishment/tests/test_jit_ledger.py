@@ -138,6 +138,21 @@ class TestJitLedger(JitCase):
         _entries, horizon, _synced = self._row()
         self.assertEqual(horizon, NOW.replace(hour=0) - timedelta(days=20))
 
+    def test_rules_sharing_a_boundary_share_one_row(self):
+        """A second rule of the product on the shelf (inside WH) counts at
+        WH's boundary too: one ledger row serves both rules, each gets the
+        same entries as the direct count."""
+        shelf_rule = self._orderpoint(self.product, location_id=self.shelf.id)
+        self.rules |= shelf_rule
+        buckets = self._assert_same()
+        self.assertEqual(buckets[0].tolist(), buckets[2].tolist())
+        self.assertEqual(buckets[2].sum(), 10 + 4 - 3 + 6 + 2)
+        self.env.cr.execute(
+            "SELECT count(*) FROM jit_consumption_ledger WHERE product_id = %s",
+            (self.product.id,),
+        )
+        self.assertEqual(self.env.cr.fetchone()[0], 2)  # WH and the other WH
+
     def test_watermark_is_the_oldest_open_transaction(self):
         """Moves of a transaction still open are stamped with its start:
         seen from a later transaction, the watermark is that start."""
