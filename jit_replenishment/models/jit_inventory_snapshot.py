@@ -132,6 +132,13 @@ def _moves_action(row, domain):
         "name": row.env._("Moves of %(product)s", product=row.product_id.display_name),
         "res_model": "stock.move",
         "view_mode": "list,form",
+        "views": [
+            (
+                row.env.ref("jit_replenishment.stock_move_view_list_jit_history").id,
+                "list",
+            ),
+            (False, "form"),
+        ],
         "domain": [
             ("product_id", "=", row.product_id.id),
             ("state", "=", "done"),

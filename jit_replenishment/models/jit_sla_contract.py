@@ -257,5 +257,9 @@ class JitSlaContract(models.Model):
             ("partner_id", "=", self.partner_id.id),
             ("company_id", "=", self.company_id.id),
         ]
-        action["context"] = {"search_default_partner_id": self.partner_id.id}
+        action["context"] = {
+            "search_default_partner_id": self.partner_id.id,
+            # One point per period, no zero score on the days between.
+            "fill_temporal": False,
+        }
         return action

@@ -394,6 +394,7 @@ class StockWarehouseOrderpoint(models.Model):
                 "%(count)s rule(s) approved: their new minimum and maximum apply now.",
                 count=len(approved),
             ),
+            self.env._("Nothing approved"),
         )
 
     def action_jit_reject(self):
@@ -409,6 +410,7 @@ class StockWarehouseOrderpoint(models.Model):
                 "maximum.",
                 count=len(rejected),
             ),
+            self.env._("Nothing rejected"),
         )
 
     def action_view_jit_runs(self):

@@ -41,14 +41,29 @@ def run_summary(env, runs):
     )
 
 
-def settled(ops, done, title, message):
+def settled(ops, done, title, message, refused_title):
     """The answer to an approval or rejection of `done` among the selected
-    rules `ops`: the count, and the selected rules that were not waiting."""
+    rules `ops`: the count, and the selected rules that were not waiting.
+    With none waiting (the list's buttons apply to any selection) it is a
+    refusal, titled `refused_title`, that changed nothing."""
+    env = ops.env
     skipped = len(ops) - len(done)
+    if not done:
+        return notify(
+            env,
+            refused_title,
+            env._(
+                "None of the %(selected)s selected rule(s) is waiting for "
+                "approval: %(count)s rule(s) not waiting, nothing changed.",
+                selected=len(ops),
+                count=skipped,
+            ),
+            "warning",
+        )
     text = message
     if skipped:
-        text += " " + ops.env._(
+        text += " " + env._(
             "%(count)s selected rule(s) were not waiting for approval.",
             count=skipped,
         )
-    return notify(ops.env, title, text, "success" if done else "warning")
+    return notify(env, title, text)

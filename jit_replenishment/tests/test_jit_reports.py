@@ -432,6 +432,13 @@ class TestJitReports(JitCase):
         )
         moves = env["stock.move"].search(flow.action_view_moves()["domain"])
         self.assertEqual(moves.mapped("quantity"), [30.0])
+        # The moves open in a list that says when and from where to where
+        # (Odoo's own move list shows the date in debug mode only).
+        action = flow.action_view_moves()
+        self.assertEqual(action["views"][0][1], "list")
+        arch = env["stock.move"].get_views([action["views"][0]])["views"]["list"]
+        for fname in ("date", "reference", "location_id", "location_dest_id"):
+            self.assertIn(f'name="{fname}"', arch["arch"], fname)
 
     def test_snapshot_cron_records_yesterday_only_first_time(self):
         """First run: yesterday alone, rebuilt from today's quants."""
@@ -530,6 +537,12 @@ class TestJitReports(JitCase):
         action = wizard.action_backfill()
         self.assertEqual(action["params"]["type"], "success")
         self.assertEqual(len(self._rows()), 7)
+        # The answer opens the carrying cost of the days just recorded (the
+        # report behind the dialog would still show "no snapshot yet").
+        report = action["params"]["next"]
+        self.assertEqual(report["res_model"], "jit.inventory.report")
+        self.assertEqual(report["domain"], [("date", ">=", D)])
+        self.assertNotIn("search_default_filter_date", report["context"])
         # Up to 03-05 only, then a backfill from 03-08: 03-06..03-07 are filled.
         with freeze_time(datetime.combine(day(6), time(1))):
             inventory_snapshot.backfill(self.env, self.company, D)

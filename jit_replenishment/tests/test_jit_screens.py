@@ -126,6 +126,30 @@ class TestJitScreens(JitCase):
             "1 rule(s) rejected: they keep their current minimum and maximum.",
         )
 
+    def test_approve_and_reject_refuse_when_no_rule_waits(self):
+        """The list's Approve / Reject apply to any selection: with no rule
+        waiting they refuse in a warning that names how many were selected
+        and not waiting, and change nothing."""
+        self._deliveries(self.product, DAILY)
+        self.orderpoint._jit_recompute()
+        self.assertEqual(self.orderpoint.jit_state, "applied")
+        other = self._orderpoint(self._product("JIT Other"))
+        rules = (self.orderpoint | other).with_user(self.manager)
+        for action, title in (
+            (rules.action_jit_approve, "Nothing approved"),
+            (rules.action_jit_reject, "Nothing rejected"),
+        ):
+            result = action()
+            self.assertEqual(result["params"]["type"], "warning")
+            self.assertEqual(result["params"]["title"], title)
+            self.assertEqual(
+                result["params"]["message"],
+                "None of the 2 selected rule(s) is waiting for approval: "
+                "2 rule(s) not waiting, nothing changed.",
+            )
+        self.assertEqual(self.orderpoint.jit_state, "applied")
+        self.assertFalse(self.orderpoint.jit_rejected_min_qty)
+
     def test_enable_on_products_answers_and_opens_rules(self):
         """A product without any move: its rule is created and recomputed,
         and the notification says it is still without history."""

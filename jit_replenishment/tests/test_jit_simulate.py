@@ -138,6 +138,18 @@ class TestJitSimulate(JitCase):
         )
         self.assertFalse(self.thin_rule.jit_enabled)  # not ticked: unchanged
         self.assertEqual(self.thin_rule.product_max_qty, 5)
+        # The answer says what the recompute did and opens the rules (the
+        # wizard may have been opened from the menu, over an empty screen).
+        self.assertEqual(
+            action["params"]["message"],
+            "JIT is on for 1 product(s) with profile Simulated. "
+            "1 rule(s) recomputed: 1 applied.",
+        )
+        rules = action["params"]["next"]
+        self.assertEqual(rules["res_model"], "stock.warehouse.orderpoint")
+        self.assertEqual(
+            self.env["stock.warehouse.orderpoint"].search(rules["domain"]), fat_rule
+        )
 
     def test_enable_jit_on_an_existing_rule(self):
         wizard = self._wizard()

@@ -499,6 +499,11 @@ class TestJitSla(SlaFixtures, JitCase):
             self.Score.search(action["domain"]),
             self.Score.search([("partner_id", "=", self.v.id)]),
         )
+        # One point per period: the graph does not fill the days between
+        # two periods with zero scores (nor draw a "None" vendor).
+        self.assertIs(action["context"]["fill_temporal"], False)
+        graph = self.env.ref("jit_replenishment.action_jit_sla_score_graph")
+        self.assertIn("'fill_temporal': False", graph.context)
 
 
 @tagged("post_install", "-at_install")

@@ -13,7 +13,7 @@ from jit_core.backtest import History, Policy
 from jit_core.backtest import backtest as run_backtest
 from jit_core.chart import have_matplotlib, write_chart
 
-from ..services import locations
+from ..services import feedback, locations
 
 
 class _Rollback(Exception):
@@ -183,22 +183,21 @@ class JitSimulate(models.TransientModel):
                 for line in lines - with_rule
             ]
         )
-        (with_rule.orderpoint_id | created).action_jit_recompute()
-        return {
-            "type": "ir.actions.client",
-            "tag": "display_notification",
-            "params": {
-                "type": "success",
-                "title": self.env._("JIT enabled"),
-                "message": self.env._(
-                    "JIT is on for %(count)s products with profile %(profile)s; "
-                    "their minimum and maximum were computed.",
-                    count=len(lines),
-                    profile=self.profile_id.display_name,
-                ),
-                "next": {"type": "ir.actions.act_window_close"},
-            },
-        }
+        rules = with_rule.orderpoint_id | created
+        rules.check_access("write")
+        runs = rules._jit_recompute(origin="manual")
+        return feedback.notify(
+            self.env,
+            self.env._("JIT enabled"),
+            self.env._(
+                "JIT is on for %(count)s product(s) with profile %(profile)s. "
+                "%(summary)s",
+                count=len(lines),
+                profile=self.profile_id.display_name,
+                summary=feedback.run_summary(self.env, runs),
+            ),
+            next_action=lines.product_id.action_view_jit_orderpoints(),
+        )
 
     # ------------------------------------------------------------------
     # business methods

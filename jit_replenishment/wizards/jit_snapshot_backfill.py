@@ -46,6 +46,19 @@ class JitSnapshotBackfill(models.TransientModel):
                     date=self.date_from,
                     last=today - timedelta(days=1),
                 ),
-                "next": {"type": "ir.actions.act_window_close"},
+                "next": self._jit_report_action(),
             },
         }
+
+    def _jit_report_action(self):
+        """The carrying cost of the days just recorded (the screen behind
+        the dialog would still show the report as it was)."""
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "jit_replenishment.action_jit_carrying_cost_report"
+        )
+        action["name"] = action["display_name"] = self.env._(
+            "Carrying Cost since %(date)s", date=self.date_from
+        )
+        action["domain"] = [("date", ">=", self.date_from)]
+        action["context"] = {}
+        return action
