@@ -78,11 +78,14 @@ def rule_entries(ops, rules, days):
         ],
         dtype=bool,
     )
-    # A key rebuilt holds the moves from `horizon`; one caught up keeps
-    # what it held, from the later of its horizon and this one.
+    # Rows keep the moves of the longest window of any profile: rules of
+    # one key with different windows (other batches) share them. A key
+    # rebuilt reads from there; one caught up keeps what it held, back to
+    # there at most.
+    keep_from = _keep_from(env, days)
     horizons = np.array(
         [
-            _seconds(horizon if row is None or not ok else max(horizon, row["horizon"]))
+            _seconds(max(keep_from, row["horizon"]) if ok else keep_from)
             for row, ok in zip(meta, fresh.tolist(), strict=True)
         ],
         dtype=np.int64,
@@ -91,7 +94,7 @@ def rule_entries(ops, rules, days):
     kept = fresh[key]
     key, entries = key[kept], entries[kept]
     if written.any():
-        new_key, new = _build(ops, keys, np.flatnonzero(written), horizon, lookups)
+        new_key, new = _build(ops, keys, np.flatnonzero(written), keep_from, lookups)
         key, entries = np.concatenate([key, new_key]), np.concatenate([entries, new])
     if fresh.any():
         key, entries, changed = _catch_up(
@@ -104,6 +107,14 @@ def rule_entries(ops, rules, days):
     if written.any():
         _write(env, keys, written, key, entries, horizons, mark, current)
     return _per_rule(keys, key, entries)
+
+
+def _keep_from(env, days):
+    """The start of the longest window of any JIT profile (at least the
+    batch's window `days`), as a UTC instant."""
+    env.cr.execute(SQL("SELECT MAX(window_days) FROM jit_profile"))
+    longest = env.cr.fetchone()[0] or 0
+    return days["bounds"][0] - timedelta(days=max(longest - days["n_days"], 0))
 
 
 def _keys(rules):

@@ -72,19 +72,28 @@ class TestJitLedger(JitCase):
         np.testing.assert_array_equal(ledger_buckets, direct)
         return ledger_buckets
 
+    def _longest(self):
+        """The longest window of any JIT profile: what a row keeps."""
+        self.env.cr.execute("SELECT MAX(window_days) FROM jit_profile")
+        return self.env.cr.fetchone()[0]
+
     def test_first_read_builds_one_row_per_boundary(self):
         """Window of 10 days ending yesterday (days ago 10 .. 1 = index 0 ..
         9): delivery 10 (9 days ago, index 1), shelf delivery 4 (index 3),
         return -3 (index 5), delivery 6 (index 8), scrap 2 (index 9); the
         delivery of 5, 15 days ago, is outside. The other warehouse's rule
-        counts nothing of WH/Stock."""
+        counts nothing of WH/Stock. The row keeps the moves of the longest
+        profile window (the delivery of 5 too when it reaches 15 days)."""
         buckets = self._assert_same()
         expected = [0, 10, 0, 4, 0, -3, 0, 0, 6, 2]
         self.assertEqual(buckets[0].tolist(), expected)
         self.assertEqual(buckets[1].tolist(), [0] * 10)
         entries, horizon, _synced = self._row()
-        self.assertEqual(len(np.frombuffer(entries, dtype=ledger.ENTRY)), 5)
-        self.assertEqual(horizon, NOW.replace(hour=0) - timedelta(days=10))
+        longest = self._longest()
+        self.assertEqual(
+            len(np.frombuffer(entries, dtype=ledger.ENTRY)), 5 + (longest >= 15)
+        )
+        self.assertEqual(horizon, NOW.replace(hour=0) - timedelta(days=longest))
         self.assertIsNotNone(self._row(self.other_wh))
 
     def test_moves_written_since_are_counted_once(self):
@@ -101,7 +110,8 @@ class TestJitLedger(JitCase):
         entries, _horizon, _synced = self._row()
         ids = np.frombuffer(entries, dtype=ledger.ENTRY)["move"]
         self.assertEqual(len(ids), len(set(ids.tolist())))
-        self.assertEqual(len(ids), 7)
+        # 5 + 2 new moves, and the delivery of 5 when the row reaches it
+        self.assertEqual(len(ids), 7 + (self._longest() >= 15))
 
     def test_only_moves_written_since_the_last_sync_are_read(self):
         """A move changed by SQL without its write_date is not read again
@@ -135,14 +145,16 @@ class TestJitLedger(JitCase):
         self.assertEqual(buckets[1][3], 4)
 
     def test_reaches_back_when_the_window_grows(self):
-        """A 20-day window reaches the delivery of 5, 15 days ago (index 5
-        of 20), which the 10-day ledger row did not hold."""
+        """A window 10 days longer than any profile's reaches back before
+        what the row holds: it is rebuilt from there. The delivery of 5, 15
+        days ago, is at index window - 15."""
         self._assert_same()
-        buckets = self._assert_same(window=20)
-        self.assertEqual(buckets[0][5], 5)
+        window = self._longest() + 10
+        buckets = self._assert_same(window=window)
+        self.assertEqual(buckets[0][window - 15], 5)
         self.assertEqual(buckets[0].sum(), 10 + 4 - 3 + 6 + 2 + 5)
         _entries, horizon, _synced = self._row()
-        self.assertEqual(horizon, NOW.replace(hour=0) - timedelta(days=20))
+        self.assertEqual(horizon, NOW.replace(hour=0) - timedelta(days=window))
 
     def test_rules_sharing_a_boundary_share_one_row(self):
         """A second rule of the product on the shelf (inside WH) counts at
