@@ -11,7 +11,9 @@ bytea. It is brought up to date from the done moves written (write_date)
 since its `synced_at`: their old entries are dropped by move id, their new
 ones added, so a move read twice is counted once. A row is rebuilt from the
 moves when it is missing, when its locations or units changed
-(`definition`), or when the window reaches back before its `horizon`.
+(`definition`), or when the window reaches back before its `horizon`. A
+row keeps the moves of the longest window of any profile; rows no rule
+reads are pruned after a nightly run (`prune`).
 
 `synced_at` is the oldest start of a transaction still open when the row
 was written (ORM writes stamp write_date with their transaction's start),
