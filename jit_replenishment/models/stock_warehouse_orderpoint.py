@@ -325,6 +325,8 @@ class StockWarehouseOrderpoint(models.Model):
     def write(self, vals):
         if not self.env.su:
             self._jit_check_managed_fields(vals)
+        rekeyed = any(fname in vals for fname in ledger.KEY_FIELDS)
+        products = set(self.product_id.ids) if rekeyed else set()
         joining = self.browse()
         if vals.get("jit_enabled") and "jit_pilot_date" not in vals:
             joining = self.filtered(lambda op: not op.jit_pilot_date)
@@ -336,6 +338,16 @@ class StockWarehouseOrderpoint(models.Model):
             )
         if "jit_enabled" in vals and not vals["jit_enabled"]:
             self._jit_settle_approvals(self.env._("JIT turned off"))
+        if rekeyed:
+            # Ledger rows no rule reads any more go (services/ledger.py).
+            self.flush_recordset(list(ledger.KEY_FIELDS))
+            ledger.prune(self.env, products | set(self.product_id.ids))
+        return res
+
+    def unlink(self):
+        products = self.product_id.ids
+        res = super().unlink()
+        ledger.prune(self.env, products)
         return res
 
     def _jit_check_managed_fields(self, vals):

@@ -366,11 +366,21 @@ def _per_rule(keys, key, entries):
     }
 
 
-def prune(env):
+# Rule fields that decide which ledger rows are read.
+KEY_FIELDS = ("jit_enabled", "active", "product_id", "location_id", "warehouse_id")
+
+
+def prune(env, products=None):
     """Drop the rows no JIT rule reads any more (rules disabled, archived
-    or deleted, moved to another boundary): one statement, after a nightly
-    run. Returns the number of rows dropped."""
+    or deleted, moved to another boundary), of `products` (ids; None: all,
+    a scan of the whole ledger). Returns the number of rows dropped."""
     boundary = consumption.boundary_sql("loc", "wv")
+    only = SQL()
+    if products is not None:
+        only = SQL(
+            "AND l.product_id = ANY(%s::int[])",
+            sql_array(np.asarray(list(products), dtype=np.int64)),
+        )
     env.cr.execute(
         SQL(
             """
@@ -385,8 +395,27 @@ def prune(env):
                       AND op.jit_enabled AND op.active
                       AND %s = (SELECT parent_path FROM stock_location
                                  WHERE id = l.boundary_id))
+               %s
             """,
             boundary,
+            only,
         )
     )
     return env.cr.rowcount
+
+
+def prune_if_stale(env, rules):
+    """After a nightly run over `rules` JIT rules: a scan of the ledger
+    (prune) only when PostgreSQL's estimate of its rows exceeds the rules
+    by a tenth (rows of rules changed by SQL, of a warehouse whose view
+    location changed; the rules' own changes prune as they are written)."""
+    env.cr.execute(
+        SQL(
+            "SELECT reltuples FROM pg_class"
+            " WHERE oid = 'jit_consumption_ledger'::regclass"
+        )
+    )
+    estimate = env.cr.fetchone()[0]
+    if estimate > 1.1 * rules + 100:
+        return prune(env)
+    return 0

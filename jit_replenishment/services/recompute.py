@@ -56,7 +56,7 @@ def cron(Orderpoint, batch_size):
     # disabled during the run); only "none left" must be exact.
     remaining = 0
     if not more:
-        ledger.prune(Orderpoint.env)
+        ledger.prune_if_stale(Orderpoint.env, sum(runs.mapped("rule_total")))
     if more:
         left = sum(r.rule_total - r.rule_done for r in runs if r.state == "running")
         remaining = max(left, 1)

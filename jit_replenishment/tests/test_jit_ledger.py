@@ -172,12 +172,23 @@ class TestJitLedger(JitCase):
         self.assertEqual(self.env.cr.fetchone()[0], 2)  # WH and the other WH
 
     def test_rows_no_rule_reads_are_pruned(self):
-        """After a nightly run, the row of the other warehouse's rule, now
-        disabled, is dropped; WH's row stays."""
+        """The other warehouse's rule turned off: its row goes as the rule is
+        written; WH's row stays. A rule turned off by SQL (no write): the
+        nightly scan drops its row."""
         self._assert_same()
         self.other.jit_enabled = False
-        self.env.flush_all()
+        self.assertIsNone(self._row(self.other_wh))
+        self.assertIsNotNone(self._row())
+        self.env.cr.execute(
+            "UPDATE stock_warehouse_orderpoint SET jit_enabled = false WHERE id = %s",
+            (self.orderpoint.id,),
+        )
         self.assertGreaterEqual(ledger.prune(self.env), 1)
+        self.assertIsNone(self._row())
+
+    def test_rows_of_a_deleted_rule_are_pruned(self):
+        self._assert_same()
+        self.other.unlink()
         self.assertIsNone(self._row(self.other_wh))
         self.assertIsNotNone(self._row())
 
