@@ -270,19 +270,41 @@ def _catch_up(ops, keys, idx, meta, stored, lookups):
         since=[since[int(p)] for p in products.tolist()],
         lookups=lookups,
     )
-    changed = np.zeros(len(meta), dtype=bool)
     if not moves["id"].size:
-        return key, entries, changed
+        return key, entries, np.zeros(len(meta), dtype=bool)
     idx = idx[np.isin(keys["product"][idx], moves["product"])]
-    changed[idx] = True
     # A move belongs to one product: its entries are in its product's keys.
     kept = ~np.isin(entries["move"], moves["id"])
     new_key, new = _entries(keys, idx, moves)
+    # Moves read again (written just before the last sync) usually count as
+    # they did: their keys are not written again.
+    changed = _differ(len(meta), (key[~kept], entries[~kept]), (new_key, new))
     return (
         np.concatenate([key[kept], new_key]),
         np.concatenate([entries[kept], new]),
         changed,
     )
+
+
+def _differ(n_keys, old, new):
+    """Which keys' entries differ between `old` and `new` ((key, entries)
+    pairs, in any order): counts per key, then the sorted entries."""
+
+    def ordered(key, entries):
+        rows = np.empty(key.size, dtype=[("key", "<i8"), *ENTRY.descr])
+        rows["key"] = key
+        for name in ENTRY.names:
+            rows[name] = entries[name]
+        return np.sort(rows, order=["key", *ENTRY.names])
+
+    a, b = ordered(*old), ordered(*new)
+    differ = np.bincount(a["key"], minlength=n_keys) != np.bincount(
+        b["key"], minlength=n_keys
+    )
+    # Keys with as many entries on both sides line up row for row.
+    same_a, same_b = a[~differ[a["key"]]], b[~differ[b["key"]]]
+    differ[same_a["key"][same_a != same_b]] = True
+    return differ
 
 
 def _write(env, keys, written, key, entries, horizons, mark, definition):

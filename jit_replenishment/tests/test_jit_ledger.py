@@ -113,6 +113,42 @@ class TestJitLedger(JitCase):
         # 5 + 2 new moves, and the delivery of 5 when the row reaches it
         self.assertEqual(len(ids), 7 + (self._longest() >= 15))
 
+    def test_moves_read_again_unchanged_write_nothing(self):
+        """In a test every move is read again (all are written in its
+        transaction): a second read finds them as counted and writes no
+        row; after a change, the changed key alone is written."""
+        self._assert_same()
+        module = sys.modules[type(self.rules)._jit_consumption_entries.__module__]
+        written = []
+        original = module.ledger._write
+        self.patch(
+            module.ledger,
+            "_write",
+            lambda env, keys, mask, *args: (
+                written.append(int(mask.sum())) or original(env, keys, mask, *args)
+            ),
+        )
+        self._assert_same()
+        self.assertEqual(written, [])
+        self.moves[3].quantity = 5  # the delivery of 6, in WH
+        self.env.flush_all()
+        self.assertEqual(self._assert_same()[0][8], 5)
+        self.assertEqual(written, [1])
+
+    def test_differ_compares_entries_per_key(self):
+        """Key 0: the same entries in another order; key 1: another
+        quantity; key 2: one entry more; key 3: none on either side."""
+        entries = np.zeros(3, dtype=ledger.ENTRY)
+        entries["move"], entries["qty"] = [1, 2, 3], [1.0, 2.0, 3.0]
+        old = (np.array([0, 0, 1]), entries)
+        changed = entries.copy()
+        changed["qty"][2] = 4.0
+        new_entries = np.concatenate([changed[[1, 0, 2]], entries[:1]])
+        new = (np.array([0, 0, 1, 2]), new_entries)
+        self.assertEqual(
+            ledger._differ(4, old, new).tolist(), [False, True, True, False]
+        )
+
     def test_only_moves_written_since_the_last_sync_are_read(self):
         """A move changed by SQL without its write_date is not read again
         (the ledger reads what was written since it was brought up to date);
