@@ -30,7 +30,7 @@ class ResConfigSettings(models.TransientModel):
     jit_batch_size = fields.Integer(
         string="JIT Rules per Batch",
         config_parameter="jit_replenishment.batch_size",
-        default=1000,
+        default=2000,
         help="How many reordering rules the nightly recompute handles at a "
         "time. A rule that cannot be computed holds back only its own group. "
         "Lower it only if the nightly recompute runs out of memory (products "
