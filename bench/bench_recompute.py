@@ -1108,6 +1108,22 @@ def clone_products(cr, args, protos):
     return {"tbase": tbase, "pbase": pbase, "sbase": sbase, "obase": obase}
 
 
+def move_columns(product, written):
+    """The columns a cloned done move takes from its source row `s` (id from
+    g, quantity q, done at dt), its product and write_date (SQL)."""
+    return {
+        "id": "%(mbase)s + s.g",
+        "product_id": product,
+        "product_uom_qty": "s.q",
+        "product_qty": "s.q",
+        "quantity": "s.q",
+        "quantity_product_uom": "s.q",
+        "date": "s.dt",
+        "create_date": "s.dt",
+        "write_date": written,
+    }
+
+
 def clone_moves(cr, args, protos, ids, timings):
     m = args.moves
     today = utc_today()
@@ -1148,18 +1164,10 @@ def clone_moves(cr, args, protos, ids, timings):
         protos["move"],
         source,
         {
-            "id": "%(mbase)s + s.g",
+            **move_columns("%(pbase)s + s.k", "s.dt"),
             "picking_id": "NULL",
-            "product_id": "%(pbase)s + s.k",
             "name": name,
             "reference": name,
-            "product_uom_qty": "s.q",
-            "product_qty": "s.q",
-            "quantity": "s.q",
-            "quantity_product_uom": "s.q",
-            "date": "s.dt",
-            "create_date": "s.dt",
-            "write_date": "s.dt",
         },
         params,
     )
@@ -1271,17 +1279,7 @@ def add_night_moves(cr, args):
         "stock_move",
         proto,
         source,
-        {
-            "id": "%(mbase)s + s.g",
-            "product_id": "s.pid",
-            "product_uom_qty": "s.q",
-            "product_qty": "s.q",
-            "quantity": "s.q",
-            "quantity_product_uom": "s.q",
-            "date": "s.dt",
-            "create_date": "s.dt",
-            "write_date": now,
-        },
+        move_columns("s.pid", now),
         params,
     )
     if line and not args.no_move_lines:

@@ -173,6 +173,22 @@ class RaceMixin:
     """Two committed transactions at once (threads), for the race tests: the
     class provides `_in_transaction(func, results, key, start)`."""
 
+    @staticmethod
+    def _jit_rule(env, product):
+        """A JIT rule of `product` on the stock of the company's first
+        warehouse (for fixtures committed through the registry's cursor)."""
+        warehouse = env["stock.warehouse"].search(
+            [("company_id", "=", env.company.id)], limit=1
+        )
+        return env["stock.warehouse.orderpoint"].create(
+            {
+                "product_id": product.id,
+                "warehouse_id": warehouse.id,
+                "location_id": warehouse.lot_stock_id.id,
+                "jit_enabled": True,
+            }
+        )
+
     def _race(self, first, second, delay=0.2):
         """Run first and second in two transactions; second starts `delay`
         seconds after first, while first still holds its locks."""

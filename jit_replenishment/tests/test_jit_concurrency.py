@@ -53,17 +53,7 @@ class JitFallbackRaceCase(RaceMixin, BaseCase):
                     ],
                 }
             )
-            warehouse = env["stock.warehouse"].search(
-                [("company_id", "=", env.company.id)], limit=1
-            )
-            orderpoint = env["stock.warehouse.orderpoint"].create(
-                {
-                    "product_id": product.id,
-                    "warehouse_id": warehouse.id,
-                    "location_id": warehouse.lot_stock_id.id,
-                    "jit_enabled": True,
-                }
-            )
+            orderpoint = self._jit_rule(env, product)
             order = env["purchase.order"].create(
                 {
                     "partner_id": vendor.id,

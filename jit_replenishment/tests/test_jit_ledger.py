@@ -280,27 +280,17 @@ class TestJitLedgerRace(RaceMixin, BaseCase):
         tag = uuid.uuid4().hex[:8]
         with self.registry.cursor() as cr:
             env = api.Environment(cr, SUPERUSER_ID, {})
-            warehouse = env["stock.warehouse"].search(
-                [("company_id", "=", env.company.id)], limit=1
-            )
             product = env["product.product"].create(
                 {"name": f"Ledger race {tag}", "is_storable": True}
             )
-            orderpoint = env["stock.warehouse.orderpoint"].create(
-                {
-                    "product_id": product.id,
-                    "warehouse_id": warehouse.id,
-                    "location_id": warehouse.lot_stock_id.id,
-                    "jit_enabled": True,
-                }
-            )
+            orderpoint = self._jit_rule(env, product)
             move = env["stock.move"].create(
                 {
                     "name": "race",
                     "product_id": product.id,
                     "product_uom_qty": 6,
                     "product_uom": product.uom_id.id,
-                    "location_id": warehouse.lot_stock_id.id,
+                    "location_id": orderpoint.location_id.id,
                     "location_dest_id": env.ref("stock.stock_location_customers").id,
                 }
             )
