@@ -12,6 +12,21 @@ NOW = datetime(2026, 3, 10, 12, 0, 0)
 TODAY = NOW.date()
 
 
+def tour_profile(env, name):
+    """The 10-day profile of the browser tours (approval above 50%)."""
+    return env["jit.profile"].create(
+        {
+            "name": name,
+            "company_id": env.company.id,
+            "window_days": 10,
+            "service_level": 0.95,
+            "review_period_days": 7,
+            "spike_factor": 0.0,
+            "approval_threshold": 0.5,
+        }
+    )
+
+
 class JitCase(TransactionCase):
     """Fixtures built once: a warehouse, a vendor, a short-window profile,
     products with one JIT rule each, and helpers that write done moves on

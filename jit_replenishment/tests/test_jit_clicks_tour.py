@@ -12,6 +12,7 @@ from datetime import datetime, time, timedelta
 from odoo import Command, fields
 from odoo.tests import HttpCase, new_test_user, tagged
 
+from .common import tour_profile
 from .test_jit_compute import DAILY
 
 
@@ -38,17 +39,7 @@ class TestJitClicksTour(HttpCase):
             login="jit_clicks_admin",
             groups="base.group_system,stock.group_stock_manager",
         )
-        profile = cls.env["jit.profile"].create(
-            {
-                "name": "Clicks 10 days",
-                "company_id": company.id,
-                "window_days": 10,
-                "service_level": 0.95,
-                "review_period_days": 7,
-                "spike_factor": 0.0,
-                "approval_threshold": 0.5,
-            }
-        )
+        profile = tour_profile(cls.env, "Clicks 10 days")
         cls.vendor = cls.env["res.partner"].create({"name": "Clicks Vendor"})
         cls.env["jit.sla.contract"].create(
             {"partner_id": cls.vendor.id, "company_id": company.id}

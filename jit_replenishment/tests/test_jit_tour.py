@@ -8,6 +8,7 @@ from datetime import datetime, time, timedelta
 from odoo import Command, fields
 from odoo.tests import HttpCase, new_test_user, tagged
 
+from .common import tour_profile
 from .test_jit_compute import DAILY
 
 
@@ -24,17 +25,7 @@ class TestJitBuyerTour(HttpCase):
             login="jit_tour_manager",
             groups="stock.group_stock_manager,jit_replenishment.group_jit_manager",
         )
-        profile = cls.env["jit.profile"].create(
-            {
-                "name": "Tour 10 days",
-                "company_id": company.id,
-                "window_days": 10,
-                "service_level": 0.95,
-                "review_period_days": 7,
-                "spike_factor": 0.0,
-                "approval_threshold": 0.5,
-            }
-        )
+        profile = tour_profile(cls.env, "Tour 10 days")
         vendor = cls.env["res.partner"].create({"name": "JIT Tour Vendor"})
         cls.product = cls.env["product.product"].create(
             {
