@@ -21,7 +21,7 @@ class JitKpiReport(models.Model):
     """Rows of four kinds, each with a date, for the JIT rules:
 
     - days tracked (one row per rule, month and phase, over the recorded
-      snapshot days) and the profile's target service level;
+      snapshot days);
     - stock-out days (jit.rule.stockout: the rules' own definition);
     - customer demand: each delivery move leaving the rule's warehouse, due
       on its deadline (else its transfer's scheduled date), its quantity and
@@ -29,7 +29,11 @@ class JitKpiReport(models.Model):
     - orders placed by the rule (purchase order lines of the rule), and
       those neither urgent (starred) nor cancelled.
 
-    Rates are computed per group from the sums (jit.report.ratio)."""
+    Every row carries the target service level of its rule's profile (so
+    that a rule shows its target before any snapshot day is recorded); a
+    group shows the average over its rows. Rates are fractions (0.95),
+    shown as percentages; they are computed per group from the sums
+    (jit.report.ratio)."""
 
     _name = "jit.kpi.report"
     _inherit = ["jit.report.ratio"]
@@ -165,7 +169,8 @@ class JitKpiReport(models.Model):
             UNION ALL
             SELECT 8 * s.id::bigint + 2, %(columns)s, s.date,
                    CASE WHEN s.date < r.pilot THEN 'before' ELSE 'after' END,
-                   'stock.warehouse.orderpoint', r.id, 0, 1, 0.0, 0.0, 0, 0, NULL
+                   'stock.warehouse.orderpoint', r.id, 0, 1, 0.0, 0.0, 0, 0,
+                   r.target
               FROM jit_rule_stockout s
               JOIN r ON r.id = s.orderpoint_id
             UNION ALL
@@ -174,7 +179,7 @@ class JitKpiReport(models.Model):
                    'stock.move', sm.id, 0, 0, sm.product_qty,
                    CASE WHEN sm.state = 'done' AND %(done_day)s <= d.due
                         THEN sm.quantity / mu.factor * pu.factor ELSE 0.0 END,
-                   0, 0, NULL
+                   0, 0, r.target
               FROM r
               JOIN res_company co ON co.id = r.company_id
               JOIN res_partner cp ON cp.id = co.partner_id
@@ -196,7 +201,7 @@ class JitKpiReport(models.Model):
                    CASE WHEN d.day < r.pilot THEN 'before' ELSE 'after' END,
                    'purchase.order', po.id, 0, 0, 0.0, 0.0, 1,
                    (po.priority IS DISTINCT FROM '1' AND po.state <> 'cancel')::int,
-                   NULL
+                   r.target
               FROM r
               JOIN res_company co ON co.id = r.company_id
               JOIN res_partner cp ON cp.id = co.partner_id

@@ -222,3 +222,18 @@ class TestJitKpis(JitCase):
         self.assertEqual(by_kind["rule"], len(rules))
         # the three open RFQs of K (one cancelled) are among the open orders
         self.assertGreaterEqual(by_kind["order"], 3)
+
+    def test_target_service_level_on_every_row_of_a_jit_rule(self):
+        """The target is the rule's profile service level (0.95 here), on
+        each row of the rule, also before any snapshot day is recorded
+        (rows of demand and orders only): the "With JIT" group shows it."""
+        self.assertAlmostEqual(self.rule_k.jit_profile_id.service_level, 0.95)
+        rows = self.env["jit.kpi.report"].search_read(
+            [("orderpoint_id", "=", self.rule_k.id)], ["target_service_level"]
+        )
+        # 3 deliveries + 4 order lines, no snapshot (hence no tracked row)
+        self.assertEqual(len(rows), 7)
+        for row in rows:
+            self.assertAlmostEqual(row["target_service_level"], 0.95)
+        after = {g["phase"]: g for g in self._kpis(["phase"])}["after"]
+        self.assertAlmostEqual(after["target_service_level"], 0.95)
