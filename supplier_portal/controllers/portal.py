@@ -123,6 +123,7 @@ class SupplierPortal(CustomerPortal):
         values["sp_min_date"] = today
         values["sp_max_date"] = today + timedelta(days=order._vendor_max_days_ahead)
         values["sp_forecast_url"] = order.get_portal_url(suffix="/forecast")
+        values["sp_dates_open"] = order._vendor_date_updates_open()
         values["sp_can_answer"] = (
             order.state == "sent"
             and not order.jit_replacement_order_id

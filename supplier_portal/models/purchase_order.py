@@ -301,6 +301,12 @@ class PurchaseOrder(models.Model):
             token_link=channel == TOKEN_CHANNEL,
         )
 
+    def _vendor_date_updates_open(self):
+        """Whether Odoo's per-line date update is accepted on this order (its
+        portal page shows the date pickers only then)."""
+        self.ensure_one()
+        return validation.date_updates_open(self)
+
     def _vendor_date_updates(self, dates):
         """Odoo's per-line date update, validated: [(line, datetime)]."""
         self.ensure_one()
