@@ -13,6 +13,12 @@ from odoo.addons.purchase.controllers.portal import CustomerPortal
 
 FLASH_KEY = "supplier_portal_notice"
 LINE_ANSWER = re.compile(r"^answer_(.+)$")
+# Odoo's home counters of the vendor's lists, with the domain of the list
+# each counts (purchase's portal controller: /my/rfq, /my/purchase "all").
+LIST_COUNTERS = {
+    "rfq_count": [("state", "=", "sent")],
+    "purchase_count": [("state", "in", ["purchase", "done", "cancel"])],
+}
 
 
 class SupplierPortal(CustomerPortal):
@@ -21,14 +27,22 @@ class SupplierPortal(CustomerPortal):
     # ------------------------------------------------------------------
     def _prepare_home_portal_values(self, counters):
         values = super()._prepare_home_portal_values(counters)
-        if "sp_waiting_count" in counters:
-            # Record rules filter: the vendor's own orders, no sudo.
-            Order = request.env["purchase.order"]
-            values["sp_waiting_count"] = (
-                Order.search_count(Order._vendor_waiting_domain())
-                if Order.has_access("read")
-                else 0
-            )
+        # Record rules filter: the vendor's own orders, no sudo.
+        Order = request.env["purchase.order"]
+        readable = Order.has_access("read")
+        # Each counter counts its list: the list's domain, less what the
+        # vendor's lists leave out.
+        listed = {
+            **LIST_COUNTERS,
+            "sp_waiting_count": Order._vendor_waiting_domain(),
+        }
+        for counter, domain in listed.items():
+            if counter in counters:
+                values[counter] = (
+                    Order.search_count([*domain, *Order._vendor_listed_domain()])
+                    if readable
+                    else 0
+                )
         if "sp_forecast_count" in counters:
             values["sp_forecast_count"] = len(
                 request.env.user.partner_id._vendor_forecast_rules()
@@ -70,7 +84,7 @@ class SupplierPortal(CustomerPortal):
         if url in ("/my/rfq", "/my/purchase"):
             # Lines split off a vendor's order (services/split.py) are the
             # buyer's bookkeeping, under a number the vendor never received.
-            domain = [*domain, ("vendor_split_from_id", "=", False)]
+            domain = [*domain, *request.env["purchase.order"]._vendor_listed_domain()]
             searchbar_filters = dict(
                 searchbar_filters
                 or {"all": {"label": request.env._("All"), "domain": []}}
@@ -109,6 +123,7 @@ class SupplierPortal(CustomerPortal):
         values["sp_min_date"] = today
         values["sp_max_date"] = today + timedelta(days=order._vendor_max_days_ahead)
         values["sp_forecast_url"] = order.get_portal_url(suffix="/forecast")
+        values["sp_dates_open"] = order._vendor_date_updates_open()
         values["sp_can_answer"] = (
             order.state == "sent"
             and not order.jit_replacement_order_id

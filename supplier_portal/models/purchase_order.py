@@ -44,6 +44,13 @@ class PurchaseOrder(models.Model):
             )
 
     @api.model
+    def _vendor_listed_domain(self):
+        """Orders the vendor's portal lists and home counters show: not the
+        parts split off its orders (services/split.py), which are the buyer's
+        bookkeeping under a number the vendor never received."""
+        return [("vendor_split_from_id", "=", False)]
+
+    @api.model
     def _vendor_waiting_domain(self):
         """Orders waiting for the vendor's answer (portal filter and counter):
         sent, not re-issued nor rejected, with a line not answered yet."""
@@ -293,6 +300,12 @@ class PurchaseOrder(models.Model):
             channel,
             token_link=channel == TOKEN_CHANNEL,
         )
+
+    def _vendor_date_updates_open(self):
+        """Whether Odoo's per-line date update is accepted on this order (its
+        portal page shows the date pickers only then)."""
+        self.ensure_one()
+        return validation.date_updates_open(self)
 
     def _vendor_date_updates(self, dates):
         """Odoo's per-line date update, validated: [(line, datetime)]."""

@@ -277,11 +277,10 @@ def local_day(order, when):
 DATE_UPDATE_STATES = ("sent", "to approve", "purchase")
 
 
-def date_updates(order, dates):
-    """Odoo's per-line date update ({line id: YYYY-MM-DD}) checked as a
-    counter-proposal's date: [(line, planned datetime)]. A JIT RFQ waiting
-    for the vendor's answer takes counter-proposals instead (the buyer
-    reviews them); a closed or re-issued order takes nothing."""
+def check_date_updates_open(order):
+    """Refuse (UserError) Odoo's per-line date update on `order` as a whole:
+    a JIT RFQ waiting for the vendor's answer takes counter-proposals instead
+    (the buyer reviews them); a closed or re-issued order takes nothing."""
     env = order.env
     order._jit_check_not_reissued()
     if order.state not in DATE_UPDATE_STATES:
@@ -301,6 +300,23 @@ def date_updates(order, dates):
                 order=order.name,
             )
         )
+
+
+def date_updates_open(order):
+    """Whether `order` takes Odoo's per-line date update at all."""
+    try:
+        check_date_updates_open(order)
+    except UserError:
+        return False
+    return True
+
+
+def date_updates(order, dates):
+    """Odoo's per-line date update ({line id: YYYY-MM-DD}) checked as a
+    counter-proposal's date: [(line, planned datetime)], on an order that
+    takes date updates (check_date_updates_open)."""
+    env = order.env
+    check_date_updates_open(order)
     if not isinstance(dates, dict):
         raise UserError(
             env._("Dates must be given per line, got %(value)r.", value=dates)

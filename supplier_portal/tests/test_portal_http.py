@@ -298,6 +298,37 @@ class TestPortalAnswerHttp(SupplierPortalCommon, HttpCase):
         # The vendor's own (confirmed) order is listed as before.
         self.assertIn(order.name, self._get("/my/purchase").text)
 
+    def test_home_counters_equal_the_vendors_lists(self):
+        # Acme: a mixed answer on a JIT RFQ confirms the order (bracket) and
+        # splits the hinge off to an open RFQ of the buyer's; plus one plain
+        # RFQ still sent. Lists: /my/rfq = 1 (the plain RFQ; the split-off
+        # one is left out), /my/purchase = 1 (the confirmed order).
+        order = self._rfq(jit=True)
+        plain = self._rfq()
+        bracket, hinge = order.order_line
+        order.with_user(self.alice).vendor_answer(
+            [
+                {"line_id": bracket.id, "answer": "confirm"},
+                {"line_id": hinge.id, "answer": "reject", "reason": "No hinges"},
+            ]
+        )
+        split = hinge.order_id
+        self.assertEqual((split.state, order.state), ("sent", "purchase"))
+        self.authenticate("sp_alice", "sp_alice_pw")
+        counters = self.make_jsonrpc_request(
+            "/my/counters", {"counters": ["rfq_count", "purchase_count"]}
+        )
+        listed = {
+            "rfq_count": self._get("/my/rfq").text,
+            "purchase_count": self._get("/my/purchase").text,
+        }
+        for key, html in listed.items():
+            with self.subTest(counter=key):
+                names = [o.name for o in (order, plain, split) if o.name in html]
+                self.assertEqual(counters[key], len(names), names)
+                self.assertEqual(counters[key], 1)
+        self.assertIn(plain.name, listed["rfq_count"])
+
     def test_waiting_counter_filter_and_deadline_sort(self):
         now = fields.Datetime.now()
         later, sooner = self._rfq(), self._rfq()

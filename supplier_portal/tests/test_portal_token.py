@@ -262,6 +262,24 @@ class TestPortalTokenLink(SupplierPortalCommon, HttpCase):
         with self.assertRaisesRegex(DateUpdateRefused, "is cancelled"):
             self._update(cancelled, {str(cancelled.order_line[0].id): str(day)})
 
+    def test_date_pickers_only_where_the_date_update_is_accepted(self):
+        waiting = self._rfq(jit=True)
+        confirmed = self._rfq(jit=True)
+        confirmed.button_confirm()
+        self.authenticate("sp_alice", "sp_alice_pw")
+        picker = "o-purchase-datetimepicker"
+        # The JIT RFQ waits for per-line answers: the update route refuses
+        # dates there (Propose instead), so the page offers no picker.
+        res = self._page(waiting, query="update=True")
+        self.assertEqual(res.status_code, 200)
+        self.assertEqual(res.text.count(picker), 0)
+        # The order page as usual instead: the per-line answer form.
+        self.assertIn('id="sp_answer_form"', res.text)
+        # A confirmed order takes date updates: one picker per line.
+        res = self._page(confirmed, query="update=True")
+        self.assertEqual(res.status_code, 200)
+        self.assertEqual(res.text.count(picker), len(confirmed.order_line))
+
     # ------------------------------------------------------------------
     # 5. Odoo's Accept / Decline next to the per-line answers
     # ------------------------------------------------------------------
