@@ -123,11 +123,10 @@ def _rule_arrays(rows):
         "categ_path": list(cols[10]),
         "uom_rounding": np.array(cols[11], dtype=float),
         "uom_factor": np.array(cols[12], dtype=float),
-        # Consumption is counted at the warehouse's boundary (its view
-        # location's tree), unless the rule lies outside its warehouse.
+        # Consumption is counted at the rule's boundary (consumption.py).
         "wh_path": np.array(
             [
-                wh if path.startswith(wh) else path
+                consumption.boundary(path, wh)
                 for path, wh in zip(cols[3], cols[13], strict=True)
             ],
             dtype=object,
